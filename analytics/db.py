@@ -1,0 +1,131 @@
+"""One DuckDB connection over a data folder: staging views and materialised marts.
+
+``connect(data_dir)`` is the only place that knows where the Parquet files are. It
+creates
+
+* ``stg_<table>`` views that read every ``*.parquet`` of a table's folder and cast each
+  column to the contract's type (an absent table is an empty view of the right shape,
+  so a data folder without, say, trainings still opens);
+* the marts in ``sql/marts/*.sql`` (file order), materialised as tables once, because
+  every page reads them many times and they are small next to memory.
+
+Callers take a cursor per query (``con.cursor()``): a DuckDB connection is not safe to
+share between threads, and every Streamlit session is a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from analytics.contract import MANIFEST_FILE, TABLES, Table
+
+SQL_DIR = Path(__file__).parent / "sql"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.date32(): "DATE",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def data_dir_from_env() -> Path:
+    """The data folder: ``FPA_DATA_DIR`` when set, else the bundled ``data/``."""
+    value = os.environ.get("FPA_DATA_DIR")
+    return Path(value).expanduser().resolve() if value else DEFAULT_DATA_DIR
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a data folder says about itself (``manifest.json``)."""
+
+    demo: bool
+    description: str
+    generated_by: str | None
+    scale: str | None
+
+    @staticmethod
+    def read(data_dir: Path) -> Manifest:
+        path = data_dir / MANIFEST_FILE
+        if not path.exists():
+            # An analyst's own folder without a manifest is taken as real data.
+            return Manifest(demo=False, description="", generated_by=None, scale=None)
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Manifest(
+            demo=bool(raw.get("demo", False)),
+            description=str(raw.get("description", "")),
+            generated_by=raw.get("generated_by"),
+            scale=raw.get("scale"),
+        )
+
+
+def table_files(data_dir: Path, table: Table) -> list[Path]:
+    folder = data_dir / table.folder
+    return sorted(folder.glob("**/*.parquet")) if folder.is_dir() else []
+
+
+def _sql_literal(text: str) -> str:
+    """A SQL string literal. Only used for file paths from the data-dir setting, never user input."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def staging_sql(data_dir: Path, table: Table) -> str:
+    """The SELECT behind ``stg_<table>``: contract columns, cast to contract types."""
+    files = table_files(data_dir, table)
+    cols = []
+    for field in table.schema:
+        duck = _DUCK_TYPES[field.type]
+        source = f'"{field.name}"' if files else "NULL"
+        cols.append(f'CAST({source} AS {duck}) AS "{field.name}"')
+    select = ",\n    ".join(cols)
+    if not files:
+        return f"SELECT\n    {select}\nWHERE false"
+    file_list = ", ".join(_sql_literal(str(f)) for f in files)
+    return f"SELECT\n    {select}\nFROM read_parquet([{file_list}], union_by_name = true)"
+
+
+def mart_files() -> list[Path]:
+    return sorted((SQL_DIR / "marts").glob("*.sql"))
+
+
+def mart_name(path: Path) -> str:
+    """``030_fct_instructor_village_month.sql`` → ``fct_instructor_village_month``."""
+    return path.stem.split("_", 1)[1]
+
+
+def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the staging views and marts of ``data_dir``."""
+    data_dir = data_dir or data_dir_from_env()
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    for table in TABLES.values():
+        con.execute(f"CREATE VIEW stg_{table.name} AS {staging_sql(data_dir, table)}")
+    for path in mart_files():
+        con.execute(f"CREATE TABLE {mart_name(path)} AS {path.read_text(encoding='utf-8')}")
+    return con
+
+
+def data_version(data_dir: Path) -> str:
+    """A token that changes whenever a table file or the manifest changes (for cache keys)."""
+    parts = []
+    for table in TABLES.values():
+        for f in table_files(data_dir, table):
+            st = f.stat()
+            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+    manifest = data_dir / MANIFEST_FILE
+    if manifest.exists():
+        parts.append(f"manifest:{manifest.stat().st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,127 @@
+"""Typed query functions: one per file in ``sql/queries/``, named parameters only.
+
+Every function takes a DuckDB connection (the caller passes a cursor of the shared
+connection) and returns a pandas DataFrame whose columns the docstring lists. Values
+reach SQL only as named parameters (``$as_of``); identifiers never come from callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pandas as pd
+
+from analytics import attainment
+
+QUERY_DIR: Final = Path(__file__).parent / "sql" / "queries"
+LEVELS: Final = ("province", "prefecture", "county")
+PROVINCE_CODE: Final = "430000"
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``sql/queries/<name>.sql``; raises for a name that has no file."""
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query file named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run a query file with named parameters and return its result."""
+    return con.execute(sql_text(name), params).df()
+
+
+def _level(level: str) -> str:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    return level
+
+
+def indicator_actuals(
+    con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date, level: str, within: str = PROVINCE_CODE
+) -> pd.DataFrame:
+    """Actual of every non-ratio indicator per region of ``level`` inside ``within``.
+
+    Columns: indicator_id, region_code, actual, n_rows, last_period.
+    """
+    return run(con, "indicator_actuals", plan_year=plan_year, as_of=as_of, level=_level(level), within=within)
+
+
+def regions_at_level(con: duckdb.DuckDBPyConnection, *, level: str, within: str = PROVINCE_CODE) -> pd.DataFrame:
+    """Regions of ``level`` inside ``within`` (statistical zones excluded at county level).
+
+    Columns: region_code, name_zh, name_en, level, kind, parent_code, province_code,
+    prefecture_code, county_code.
+    """
+    return run(con, "regions_at_level", level=_level(level), within=within)
+
+
+def region_placement(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Columns: region_code, level, province_code, prefecture_code, county_code."""
+    return run(con, "region_placement")
+
+
+def plan_items(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
+    """The plan's items. Columns: the plan_items contract columns plus n_indicators."""
+    return run(con, "plan_items", plan_year=plan_year)
+
+
+def indicators(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
+    """Every indicator. Columns: the indicators contract columns plus area_no, item_due_date."""
+    return run(con, "indicators", plan_year=plan_year)
+
+
+def targets(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
+    """Columns: indicator_id, region_code, target_value, due_date, basis, note."""
+    return run(con, "targets", plan_year=plan_year)
+
+
+def data_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row. Columns: progress_through, last_reported_at, progress_rows,
+    instructors_through, instructor_rows, childcare_points, trainings, plan_years."""
+    return run(con, "data_status")
+
+
+def attainment_table(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    plan_year: int,
+    as_of: dt.date,
+    level: str,
+    within: str = PROVINCE_CODE,
+) -> pd.DataFrame:
+    """Every judged indicator in every region of ``level`` inside ``within``, as of ``as_of``.
+
+    Columns: :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Every-region rules whose
+    target level lies below ``level`` are counted from the actuals at that lower level.
+    """
+    inds = indicators(con, plan_year=plan_year)
+    tgts = targets(con, plan_year=plan_year)
+    regions = regions_at_level(con, level=level, within=within)
+
+    def composed(at_level: str) -> pd.DataFrame:
+        raw = indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=at_level, within=within)
+        return attainment.compose_actuals(raw, inds)
+
+    own = composed(level)
+    lower_levels = {
+        str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()
+    }
+    below = LEVELS[LEVELS.index(level) + 1 :]
+    level_actuals = {lv: composed(lv) for lv in below if lv in lower_levels}
+    return attainment.evaluate(
+        own,
+        inds,
+        tgts,
+        as_of=as_of,
+        plan_year=plan_year,
+        level=level,
+        region_codes=list(regions["region_code"]),
+        placement=region_placement(con),
+        level_actuals=level_actuals,
+    )

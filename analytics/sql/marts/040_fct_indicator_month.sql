@@ -1,0 +1,84 @@
+-- grain: one row per plan year, indicator, reporting region and month end
+-- Every indicator's monthly value in one shape, whatever export it comes from, so the
+-- aggregation kinds (flow, stock, milestone) are applied in one query only.
+with instructor_components as (
+    select
+        f.plan_year,
+        'villages_with_2_instructors' as indicator_id,
+        r.county_code as region_code,
+        f.period_end,
+        count(*) filter (where f.instructors_in_post >= 2)::double as value,
+        max(f.reported_at) as reported_at
+    from fct_instructor_village_month as f
+    inner join dim_region as r on r.region_code = f.region_code
+    group by all
+),
+village_totals as (
+    -- the denominator is every village-level unit in the region table, reported or not
+    select
+        m.plan_year,
+        'villages_total' as indicator_id,
+        r.county_code as region_code,
+        m.period_end,
+        count(*)::double as value,
+        null::date as reported_at
+    from dim_region as r
+    cross join dim_month as m
+    where r.level = 'village'
+    group by all
+),
+childcare_stock as (
+    select
+        p.plan_year,
+        k.indicator_id,
+        p.region_code,
+        m.period_end,
+        sum(
+            case
+                when p.opened_on <= m.period_end and (p.closed_on is null or p.closed_on > m.period_end)
+                    then (case k.indicator_id when 'childcare_places' then p.places else 1 end)
+                else 0
+            end
+        )::double as value,
+        max(p.reported_at) as reported_at
+    from stg_childcare_points as p
+    inner join dim_month as m on m.plan_year = p.plan_year
+    cross join (values ('childcare_points_open'), ('childcare_places')) as k(indicator_id)
+    group by all
+),
+childcare_funds as (
+    select
+        plan_year,
+        'childcare_funds_yuan' as indicator_id,
+        region_code,
+        last_day(subsidy_paid_on) as period_end,
+        sum(subsidy_yuan) as value,
+        max(reported_at) as reported_at
+    from stg_childcare_points
+    where subsidy_paid_on is not null
+    group by all
+),
+training_milestones as (
+    select
+        t.plan_year,
+        k.indicator_id,
+        t.region_code,
+        last_day(t.end_date) as period_end,
+        count(*)::double as value,
+        max(t.reported_at) as reported_at
+    from stg_trainings as t
+    inner join (
+        values
+            ('instructor_trainer', 'instructor_trainer_class_held'),
+            ('youth_trainer', 'youth_trainer_class_held'),
+            ('capacity_building', 'capacity_class_held')
+    ) as k(kind, indicator_id) on k.kind = t.kind
+    where t.status = 'held' and t.end_date is not null
+    group by all
+)
+select plan_year, indicator_id, region_code, period_end, value, reported_at from stg_progress
+union all select * from instructor_components
+union all select * from village_totals
+union all select * from childcare_stock
+union all select * from childcare_funds
+union all select * from training_milestones

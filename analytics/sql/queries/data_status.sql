@@ -1,0 +1,10 @@
+-- grain: one row: what the loaded exports cover (latest month, last report, row counts)
+select
+    (select max(period_end) from stg_progress) as progress_through,
+    (select max(reported_at) from stg_progress) as last_reported_at,
+    (select count(*) from stg_progress) as progress_rows,
+    (select max(period_end) from stg_instructors) as instructors_through,
+    (select count(*) from stg_instructors) as instructor_rows,
+    (select count(*) from stg_childcare_points) as childcare_points,
+    (select count(*) from stg_trainings) as trainings,
+    (select list(distinct plan_year order by plan_year) from stg_plan_items) as plan_years
