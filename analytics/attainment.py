@@ -21,6 +21,7 @@ Everything here is pure pandas: no DuckDB, no Streamlit, so it is tested on tiny
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Final
@@ -49,6 +50,11 @@ THRESHOLDS: Final = Thresholds()
 
 def plan_start(plan_year: int) -> dt.date:
     return dt.date(plan_year, 1, 1)
+
+
+def month_ends(year: int) -> list[dt.date]:
+    """The twelve month-end dates of ``year``: the periods reports are made for."""
+    return [dt.date(year, m, calendar.monthrange(year, m)[1]) for m in range(1, 13)]
 
 
 def expected_fraction(as_of: dt.date, start: dt.date, due: dt.date, proration: str) -> float:

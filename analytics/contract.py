@@ -229,14 +229,14 @@ TARGETS = Table(
 PROGRESS = Table(
     name="progress",
     group="exports",
-    grain="one row per plan year, indicator, county and month",
+    grain="one row per plan year, indicator, reporting region and month",
     key=("plan_year", "indicator_id", "region_code", "period_end"),
-    region_level="county",
+    region_level="county (province or prefecture for their own associations' activities)",
     schema=pa.schema(
         [
             _f("plan_year", pa.int16(), "year of the work plan"),
             _f("indicator_id", pa.string(), "indicator with source_table = progress"),
-            _f("region_code", pa.string(), "reporting county (6 digits)"),
+            _f("region_code", pa.string(), "reporting county, or the prefecture / province for its own activities (6 digits)"),
             _f("period_end", pa.date32(), "last day of the month reported"),
             _f("value", pa.float64(), "flow: amount in the month; stock: level at month end; milestone: 1 when done", True),
             _f("reported_at", pa.date32(), "date the report reached the association"),
@@ -245,7 +245,9 @@ PROGRESS = Table(
     rules=(
         Rule("period_end", "month_end"),
         Rule("value", "non_negative"),
-        Rule("region_code", "region_level", ("county",)),
+        # counties report most figures; an activity of a prefecture's or the province's
+        # own association (its election, a provincial class) is reported at that level
+        Rule("region_code", "region_level", ("province", "prefecture", "county")),
     ),
 )
 

@@ -58,14 +58,9 @@ childcare_funds as (
     where subsidy_paid_on is not null
     group by all
 ),
-training_milestones as (
-    select
-        t.plan_year,
-        k.indicator_id,
-        t.region_code,
-        last_day(t.end_date) as period_end,
-        count(*)::double as value,
-        max(t.reported_at) as reported_at
+training_classes as (
+    -- the plan's classes are the province's own; cancelled classes never count
+    select t.*, k.indicator_id
     from stg_trainings as t
     inner join (
         values
@@ -73,7 +68,20 @@ training_milestones as (
             ('youth_trainer', 'youth_trainer_class_held'),
             ('capacity_building', 'capacity_class_held')
     ) as k(kind, indicator_id) on k.kind = t.kind
-    where t.status = 'held' and t.end_date is not null
+    where t.level = 'province' and t.status <> 'cancelled'
+),
+training_milestones as (
+    -- a class known to the export counts 0 from January (so "not yet held" is not
+    -- "no data"), then 1 in the month it ended
+    select plan_year, indicator_id, region_code, last_day(make_date(plan_year, 1, 1)) as period_end,
+        0::double as value, min(reported_at) as reported_at
+    from training_classes
+    group by all
+    union all
+    select plan_year, indicator_id, region_code, last_day(end_date) as period_end,
+        count(*)::double as value, max(reported_at) as reported_at
+    from training_classes
+    where status = 'held' and end_date is not null
     group by all
 )
 select plan_year, indicator_id, region_code, period_end, value, reported_at from stg_progress
