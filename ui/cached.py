@@ -1,0 +1,74 @@
+"""The only place that caches: the DuckDB connection and the query results pages share.
+
+The connection is a ``cache_resource`` keyed by the data folder and its version token,
+so publishing new files opens a fresh connection; every cached query takes that token
+as its first argument (hashed, so new data never meets an old result). Each query takes its own cursor (a
+DuckDB connection is not thread-safe; every browser session is a thread). Results are
+``cache_data`` with a bounded number of entries and never mutated by callers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import db, queries
+
+MAX_ENTRIES = 256
+
+
+def data_dir() -> Path:
+    return db.data_dir_from_env()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    # ``version`` is part of the cache key only: new files → new connection
+    return db.connect(Path(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    d = data_dir()
+    return _connection(str(d), db.data_version(d))
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    return connection().cursor()
+
+
+def version() -> str:
+    return db.data_version(data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def manifest(data_version: str) -> db.Manifest:
+    return db.Manifest.read(data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def data_status(data_version: str) -> pd.DataFrame:
+    return queries.data_status(_cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def plan_items(data_version: str, plan_year: int) -> pd.DataFrame:
+    return queries.plan_items(_cursor(), plan_year=plan_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def indicators(data_version: str, plan_year: int) -> pd.DataFrame:
+    return queries.indicators(_cursor(), plan_year=plan_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def regions_at_level(data_version: str, level: str, within: str) -> pd.DataFrame:
+    return queries.regions_at_level(_cursor(), level=level, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def attainment_table(data_version: str, plan_year: int, as_of: dt.date, level: str, within: str) -> pd.DataFrame:
+    return queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)

@@ -1,0 +1,44 @@
+"""Small pieces every page uses: the demo label, the data note, status badges."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import cached
+from ui.i18n import t
+from ui.state import Filters
+from ui.theme import STATUS_BADGE
+
+
+def page_header(title_key: str, filters: Filters, **values: object) -> None:
+    """Page title, the demo label when the exports are demo, and what the figures are as of."""
+    st.title(t(title_key, **values))
+    manifest = cached.manifest(filters.data_version)
+    if manifest.demo:
+        st.warning(t("demo.banner"), icon=":material/science:")
+    status = cached.data_status(filters.data_version)
+    through = _date(status["progress_through"].iloc[0]) if len(status) else None
+    reported = _date(status["last_reported_at"].iloc[0]) if len(status) else None
+    st.caption(
+        t(
+            "data.as_of_note",
+            as_of=filters.as_of.isoformat(),
+            through=through or t("data.none"),
+            reported=reported or t("data.none"),
+        )
+    )
+
+
+def status_label(status: str) -> str:
+    return t(f"status.{status}")
+
+
+def status_badge(status: str) -> None:
+    st.badge(status_label(status), color=STATUS_BADGE[status])  # type: ignore[arg-type]
+
+
+def _date(value: object) -> str | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]

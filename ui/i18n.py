@@ -1,0 +1,43 @@
+"""Every visible string, from one catalog per language (``ui/locales/<lang>.json``).
+
+Chinese is the default; English is a switch. Names that come with the data (plan items,
+indicators, regions) carry both languages in the data itself, see :func:`name_col`.
+``tests/app/test_i18n.py`` fails when a key exists in one catalog only, or when code
+asks for a key that no catalog has.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import streamlit as st
+
+LANGS: Final = ("zh", "en")
+DEFAULT_LANG: Final = "zh"
+LOCALE_DIR: Final = Path(__file__).parent / "locales"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    with (LOCALE_DIR / f"{lang}.json").open(encoding="utf-8") as fh:
+        data: dict[str, str] = json.load(fh)
+    return data
+
+
+def current_lang() -> str:
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (default: the session's language), formatted with ``values``."""
+    text = catalog(lang or current_lang())[key]
+    return text.format(**values) if values else text
+
+
+def name_col(base: str, lang: str | None = None) -> str:
+    """``name`` → ``name_zh`` or ``name_en``: the data's own column in the current language."""
+    return f"{base}_{lang or current_lang()}"
