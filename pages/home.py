@@ -27,7 +27,7 @@ def render(filters: Filters) -> None:
 
     judged = table[table["status"] != "no_target"]
     cols = st.columns(5)
-    cols[0].metric(t("home.kpi.items"), t("home.kpi.items_value", items=len(items), areas=items["area_no"].nunique()))
+    cols[0].metric(t("home.kpi.items", areas=items["area_no"].nunique()), len(items))
     cols[1].metric(t("home.kpi.targets"), len(judged))
     for col, status in zip(cols[2:], ("done", "on_track", "behind"), strict=True):
         col.metric(status_label(status), int((judged["status"] == status).sum()))

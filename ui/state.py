@@ -49,55 +49,62 @@ def default_as_of(status: pd.DataFrame, plan_year: int) -> dt.date:
     return through
 
 
+def _seed(key: str, options: list[str], default: str) -> None:
+    """Put the URL's value for ``key`` (or the default) into the session before its widget is drawn.
+
+    Widgets are not bound with ``bind="query-params"``: that writes the *displayed* option
+    into the URL (a prefecture's name in the current language), so a link copied in one
+    language would not open in the other. Here the URL always holds codes and ISO dates.
+    """
+    current = st.session_state.get(key)
+    if current is None:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    elif current not in options:
+        st.session_state[key] = default
+
+
 def render_global_filters() -> Filters:
-    """Draw the sidebar filters and return what they say."""
+    """Draw the sidebar filters, keep them in the URL, and return what they say."""
     version = cached.version()
     status = cached.data_status(version)
-    years = [int(y) for y in (status["plan_years"].iloc[0] if len(status) else [])] or [2023]
+    years = [str(int(y)) for y in (status["plan_years"].iloc[0] if len(status) else [])] or ["2023"]
+    _seed("lang", list(LANGS), DEFAULT_LANG)
+    _seed("year", years, years[-1])
+    plan_year = int(st.session_state["year"])
+    ends = [d.isoformat() for d in month_ends(plan_year)]
+    _seed("as_of", ends, default_as_of(status, plan_year).isoformat())
+    prefectures = cached.regions_at_level(version, "prefecture", PROVINCE_CODE)
+    _seed("region", [PROVINCE_CODE, *prefectures["region_code"]], PROVINCE_CODE)
     with st.sidebar:
         st.segmented_control(
             "语言 / Language",
             options=list(LANGS),
-            default=DEFAULT_LANG,
             format_func=lambda code: {"zh": "中文", "en": "English"}[code],
             key="lang",
             required=True,
-            bind="query-params",
         )
         lang = current_lang()
-        year = st.selectbox(
-            t("filters.plan_year"),
-            options=[str(y) for y in years],
-            index=len(years) - 1,
-            key="year",
-            bind="query-params",
-        )
-        plan_year = int(year) if year else years[-1]
-        ends = [d.isoformat() for d in month_ends(plan_year)]
-        default_end = default_as_of(status, plan_year).isoformat()
-        as_of = st.selectbox(
-            t("filters.as_of"),
-            options=ends,
-            index=ends.index(default_end) if default_end in ends else len(ends) - 1,
-            key="as_of",
-            bind="query-params",
-            help=t("filters.as_of_help"),
-        )
-        prefectures = cached.regions_at_level(version, "prefecture", PROVINCE_CODE)
-        names = dict(zip(prefectures["region_code"], prefectures[name_col("name", lang)].fillna(prefectures["name_zh"]), strict=True))
-        names = {PROVINCE_CODE: t("filters.whole_province"), **names}
-        region = st.selectbox(
+        st.selectbox(t("filters.plan_year"), options=years, key="year")
+        st.selectbox(t("filters.as_of"), options=ends, key="as_of", help=t("filters.as_of_help"))
+        label = prefectures[name_col("name", lang)].fillna(prefectures["name_zh"])
+        names = {PROVINCE_CODE: t("filters.whole_province"), **dict(zip(prefectures["region_code"], label, strict=True))}
+        st.selectbox(
             t("filters.region"),
             options=list(names),
-            index=0,
             format_func=lambda code: names.get(code, code),
             key="region",
-            bind="query-params",
         )
-    return Filters(
+    filters = Filters(
         lang=lang,
-        plan_year=plan_year,
-        as_of=dt.date.fromisoformat(as_of or default_end),
-        region=region or PROVINCE_CODE,
+        plan_year=int(st.session_state["year"]),
+        as_of=dt.date.fromisoformat(st.session_state["as_of"]),
+        region=st.session_state["region"],
         data_version=version,
     )
+    wanted = {"lang": filters.lang, "year": str(filters.plan_year), "as_of": filters.as_of.isoformat(), "region": filters.region}
+    for key, value in wanted.items():
+        # write only what changed: every write is a message to the browser
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    return filters

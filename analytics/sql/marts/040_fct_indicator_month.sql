@@ -47,6 +47,17 @@ childcare_stock as (
     group by all
 ),
 childcare_funds as (
+    -- a county with points has reported its funds: 0 from January until a subsidy is paid
+    select
+        plan_year,
+        'childcare_funds_yuan' as indicator_id,
+        region_code,
+        last_day(make_date(plan_year, 1, 1)) as period_end,
+        0::double as value,
+        min(reported_at) as reported_at
+    from stg_childcare_points
+    group by all
+    union all
     select
         plan_year,
         'childcare_funds_yuan' as indicator_id,

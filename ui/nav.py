@@ -1,0 +1,17 @@
+"""The list of pages: app.py builds the navigation from it, and the tests cover every entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # file under pages/
+    url_path: str  # ASCII path in the URL
+    title_key: str  # i18n key of its title in the navigation
+    icon: str  # a Material icon: drawn from the font Streamlit bundles, no network
+
+
+PAGES: Final = (PageSpec("pages/home.py", "home", "nav.home", ":material/home:"),)
