@@ -16,14 +16,16 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
-from ui.i18n import t  # noqa: E402
-from ui.nav import PAGES  # noqa: E402
-from ui.state import render_global_filters  # noqa: E402
+from ui.i18n import t
+from ui.nav import PAGES
+from ui.state import render_global_filters
 
 HERE = Path(__file__).parent
 
 # A local icon file: a ":material/…:" page icon would make the browser fetch it from the internet.
-st.set_page_config(page_title="湖南省计生协工作要点监测", page_icon=str(HERE / "ui" / "static" / "favicon.png"), layout="wide")
+st.set_page_config(
+    page_title="湖南省计生协工作要点监测", page_icon=str(HERE / "ui" / "static" / "favicon.png"), layout="wide"
+)
 
 # Filters first: the language they hold decides the page titles below.
 st.session_state["filters"] = render_global_filters()

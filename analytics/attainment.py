@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
 STATUSES: Final = ("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target")
 # Worst first: the order a board sorts by and a summary counts in.
-STATUS_SEVERITY: Final = {s: i for i, s in enumerate(("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done", "no_target"))}
+STATUS_SEVERITY: Final = {
+    s: i for i, s in enumerate(("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done", "no_target"))
+}
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,10 @@ def compose_actuals(actuals: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
         den = actuals[actuals["indicator_id"] == row.denominator_id].set_index("region_code")
         if num.empty and den.empty:
             continue
-        joined = num[["actual", "n_rows"]].rename(columns={"actual": "actual_num"}).join(
-            den[["actual"]].rename(columns={"actual": "actual_den"}), how="outer"
+        joined = (
+            num[["actual", "n_rows"]]
+            .rename(columns={"actual": "actual_num"})
+            .join(den[["actual"]].rename(columns={"actual": "actual_den"}), how="outer")
         )
         numerator = joined["actual_num"]
         denominator = joined["actual_den"]
@@ -220,10 +225,10 @@ def evaluate(
                 a = act.get((ind.indicator_id, code))
                 if a is not None:
                     rec["actual"] = _num(a.actual)
-                    rec["has_data"] = float(a.n_rows) > 0
+                    rec["has_data"] = _float(a.n_rows) > 0
                     rec["numerator"] = _num(getattr(a, "numerator", None))
                     rec["denominator"] = _num(getattr(a, "denominator", None))
-                rec["target"] = None if target_row is None else float(target_row.target_value)
+                rec["target"] = None if target_row is None else _float(target_row.target_value)
             frac = expected_fraction(as_of, start, due, str(ind.proration))
             target = _num(rec["target"])
             expected = None if target is None else target * frac
@@ -245,22 +250,22 @@ def evaluate(
 
 
 def _count_reached(
-    ind: object,
+    ind: Any,
     targets: pd.DataFrame,
     lower: pd.DataFrame | None,
-    container: dict[str, object],
+    container: Mapping[Any, Any],
 ) -> dict[str, dict[str, object]]:
     """For an every-region rule: per judged region, how many member regions reached their minimum.
 
     Members are the regions that carry a per-region target and lie inside the judged
     region; a member that did not report counts as not reached (and is listed).
     """
-    indicator_id = str(getattr(ind, "indicator_id"))
+    indicator_id = str(ind.indicator_id)
     own = targets[targets["indicator_id"] == indicator_id]
     values: dict[str, tuple[float | None, float]] = {}
     if lower is not None:
         for r in lower[lower["indicator_id"] == indicator_id].itertuples(index=False):
-            values[str(r.region_code)] = (_num(r.actual), float(r.n_rows))
+            values[str(r.region_code)] = (_num(r.actual), _float(r.n_rows))
     result: dict[str, dict[str, object]] = {}
     for m in own.itertuples(index=False):
         parent = container.get(str(m.region_code))
@@ -270,7 +275,7 @@ def _count_reached(
         slot["members"].append(str(m.region_code))  # type: ignore[attr-defined]
         actual, n_rows = values.get(str(m.region_code), (None, 0.0))
         slot["has_data"] = bool(slot["has_data"]) or n_rows > 0
-        if actual is not None and actual >= float(m.target_value):
+        if actual is not None and actual >= _float(m.target_value):
             slot["reached"].append(str(m.region_code))  # type: ignore[attr-defined]
     out: dict[str, dict[str, object]] = {}
     for parent, slot in result.items():
@@ -292,6 +297,11 @@ def _due(target_row: object | None, plan_year: int) -> dt.date:
     if due is not None and pd.notna(due):
         return pd.Timestamp(due).date()
     return dt.date(plan_year, 12, 31)
+
+
+def _float(v: Any) -> float:
+    """float() of a pandas scalar (typed loosely by pandas-stubs)."""
+    return float(v)
 
 
 def _num(v: object) -> float | None:

@@ -39,6 +39,31 @@ REGION_KINDS = (
     "other_village",  # village-level units of farms, zones, 生活区 …
 )
 POPULATION_BASES = ("resident", "household_registration")
+# measure → unit. Census measures are for year 2020 (census day 2020-11-01); the
+# year-end series keep their own names so a census figure and a year-end estimate
+# of the same year never meet under one key.
+POPULATION_MEASURES: Mapping[str, str] = {
+    "population": "persons",
+    "urban_population": "persons",
+    "rural_population": "persons",
+    "male_population": "persons",
+    "female_population": "persons",
+    "urbanisation_rate": "%",
+    "sex_ratio": "per 100 females",
+    "age_0_14_share": "%",
+    "age_15_59_share": "%",
+    "age_15_64_share": "%",
+    "age_60plus_share": "%",
+    "age_65plus_share": "%",
+    "household_size": "persons per household",
+    "yearend_population": "persons",
+    "yearend_urbanisation_rate": "%",
+    "births": "persons",
+    "birth_rate": "‰",
+    "deaths": "persons",
+    "death_rate": "‰",
+    "natural_growth_rate": "‰",
+}
 POPULATION_QUALITY = ("published", "derived", "low_confidence", "missing")
 INDICATOR_KINDS = ("flow", "stock", "ratio", "milestone")
 TARGET_RULES = ("total", "coverage", "every_region_at_least", "none")
@@ -79,7 +104,8 @@ class Table:
 
     def column_doc(self, column: str) -> str:
         meta = self.schema.field(column).metadata or {}
-        return meta.get(b"doc", b"").decode()
+        doc: bytes = meta.get(b"doc", b"")
+        return doc.decode()
 
 
 def _f(name: str, typ: pa.DataType, doc: str, nullable: bool = False) -> pa.Field:
@@ -98,14 +124,23 @@ REGIONS = Table(
     region_level="all",
     schema=pa.schema(
         [
-            _f("region_code", pa.string(), "GB/T 2260 / NBS statistical code: 6 digits to county, 9 township, 12 village"),
+            _f(
+                "region_code",
+                pa.string(),
+                "GB/T 2260 / NBS statistical code: 6 digits to county, 9 township, 12 village",
+            ),
             _f("parent_code", pa.string(), "code of the unit directly above; null for the province", True),
             _f("level", pa.string(), "province | prefecture | county | township | village"),
             _f("kind", pa.string(), "finer type within the level (district, town, community …)"),
             _f("name_zh", pa.string(), "official Chinese name"),
             _f("name_en", pa.string(), "English name where one is in use (province, prefectures, counties)", True),
             _f("prefecture_code", pa.string(), "prefecture the unit lies in; null for the province", True),
-            _f("county_code", pa.string(), "county that reports for the unit (host county for a statistical zone); null above county", True),
+            _f(
+                "county_code",
+                pa.string(),
+                "county that reports for the unit (host county for a statistical zone); null above county",
+                True,
+            ),
             _f("is_stat_zone", pa.bool_(), "true for the 12 county-level statistical zones and everything under them"),
             _f("host_code", pa.string(), "for a statistical zone: the county it is mapped to", True),
         ]
@@ -127,7 +162,7 @@ POPULATION = Table(
         [
             _f("region_code", pa.string(), "province or prefecture code"),
             _f("year", pa.int16(), "statistical year (census figures: 2020)"),
-            _f("measure", pa.string(), "population, births, birth_rate, … (see docs/data-contract.md)"),
+            _f("measure", pa.string(), "what is measured; its unit is fixed per measure (see the measures table)"),
             _f("value", pa.float64(), "the published figure; null when not found (missing stays missing)", True),
             _f("unit", pa.string(), "persons, ‰, %, per 100 females, persons per household"),
             _f("basis", pa.string(), "resident | household_registration"),
@@ -138,6 +173,7 @@ POPULATION = Table(
         ]
     ),
     rules=(
+        _allowed("measure", tuple(POPULATION_MEASURES)),
         _allowed("basis", POPULATION_BASES),
         _allowed("quality", POPULATION_QUALITY),
         Rule("region_code", "region_level", ("province", "prefecture")),
@@ -164,7 +200,7 @@ PLAN_ITEMS = Table(
             _f("has_quantitative_target", pa.bool_(), "false for items the notice gives no measurable target"),
         ]
     ),
-        doc="Source: 湘计生协发〔2023〕2号, 2023-01-31 (data/plan/SOURCE.md).",
+    doc="Source: 湘计生协发〔2023〕2号, 2023-01-31 (data/plan/SOURCE.md).",
 )
 
 INDICATORS = Table(
@@ -185,9 +221,22 @@ INDICATORS = Table(
             _f("numerator_id", pa.string(), "ratio only: indicator summed on top", True),
             _f("denominator_id", pa.string(), "ratio only: indicator summed below", True),
             _f("target_rule", pa.string(), "total | coverage | every_region_at_least | none"),
-            _f("target_level", pa.string(), "every_region_at_least: the level each region of which must reach the target", True),
-            _f("proration", pa.string(), "linear: expected grows evenly to the due date; at_due: nothing expected before it"),
-            _f("source_table", pa.string(), "export the values come from: progress | instructors | childcare_points | trainings"),
+            _f(
+                "target_level",
+                pa.string(),
+                "every_region_at_least: the level each region of which must reach the target",
+                True,
+            ),
+            _f(
+                "proration",
+                pa.string(),
+                "linear: expected grows evenly to the due date; at_due: nothing expected before it",
+            ),
+            _f(
+                "source_table",
+                pa.string(),
+                "export the values come from: progress | instructors | childcare_points | trainings",
+            ),
             _f("is_component", pa.bool_(), "true for a numerator or denominator not judged on its own"),
             _f("display_order", pa.int16(), "order within its item on boards"),
             _f("definition_zh", pa.string(), "what is counted, in Chinese"),
@@ -215,7 +264,11 @@ TARGETS = Table(
             _f("region_code", pa.string(), "region the target applies to"),
             _f("target_value", pa.float64(), "in the indicator's unit; a share as 0-1 for coverage"),
             _f("due_date", pa.date32(), "date by which the target is due"),
-            _f("basis", pa.string(), "plan: stated in the notice | allocation: split of a plan total | association: from the association's target export"),
+            _f(
+                "basis",
+                pa.string(),
+                "plan: stated in the notice | allocation: split of a plan total | association: from the association's target export",
+            ),
             _f("note", pa.string(), "how an allocated target was derived", True),
         ]
     ),
@@ -236,9 +289,18 @@ PROGRESS = Table(
         [
             _f("plan_year", pa.int16(), "year of the work plan"),
             _f("indicator_id", pa.string(), "indicator with source_table = progress"),
-            _f("region_code", pa.string(), "reporting county, or the prefecture / province for its own activities (6 digits)"),
+            _f(
+                "region_code",
+                pa.string(),
+                "reporting county, or the prefecture / province for its own activities (6 digits)",
+            ),
             _f("period_end", pa.date32(), "last day of the month reported"),
-            _f("value", pa.float64(), "flow: amount in the month; stock: level at month end; milestone: 1 when done", True),
+            _f(
+                "value",
+                pa.float64(),
+                "flow: amount in the month; stock: level at month end; milestone: 1 when done",
+                True,
+            ),
             _f("reported_at", pa.date32(), "date the report reached the association"),
         ]
     ),
@@ -378,3 +440,61 @@ TABLES: Mapping[str, Table] = {
 
 # The folder of a data directory that says where its exports came from; see manifest().
 MANIFEST_FILE = "manifest.json"
+
+DOC_BEGIN = "<!-- generated by `python -m analytics.contract`: begin -->"
+DOC_END = "<!-- generated by `python -m analytics.contract`: end -->"
+
+
+def markdown() -> str:
+    """The per-table part of docs/data-contract.md, generated so it cannot drift from the code."""
+    out: list[str] = []
+    for t in TABLES.values():
+        out.append(f"### `{t.folder}/`\n")
+        if t.doc:
+            out.append(f"{t.doc}\n")
+        out.append(f"- **Grain**: {t.grain}")
+        out.append(f"- **Key**: {', '.join(f'`{k}`' for k in t.key)}")
+        out.append(f"- **Region level**: {t.region_level}\n")
+        out.append("| column | type | required | meaning |")
+        out.append("|---|---|---|---|")
+        for f in t.schema:
+            meaning = t.column_doc(f.name).replace("|", "\\|")
+            out.append(f"| `{f.name}` | {f.type} | {'no' if f.nullable else 'yes'} | {meaning} |")
+        if t.rules:
+            out.append("\nRules:\n")
+            for r in t.rules:
+                out.append(f"- `{r.column}`: {_rule_text(r)}")
+        out.append("")
+    out.append("### Population measures\n")
+    out.append("| measure | unit |")
+    out.append("|---|---|")
+    out.extend(f"| `{m}` | {u} |" for m, u in POPULATION_MEASURES.items())
+    return "\n".join(out) + "\n"
+
+
+def _rule_text(rule: Rule) -> str:
+    if rule.check == "allowed":
+        return "one of " + ", ".join(f"`{v}`" for v in rule.arg)  # type: ignore[attr-defined]
+    if rule.check == "non_negative":
+        return "not negative"
+    if rule.check == "month_end":
+        return "the last day of a month"
+    if rule.check == "le":
+        return f"not greater than `{rule.arg}` ({rule.doc})"
+    if rule.check == "region_level":
+        return "a code in the region table at level " + " or ".join(f"`{v}`" for v in rule.arg)  # type: ignore[attr-defined]
+    return rule.check
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
+    text = doc.read_text(encoding="utf-8")
+    head, rest = text.split(DOC_BEGIN, 1)
+    _, tail = rest.split(DOC_END, 1)
+    new = f"{head}{DOC_BEGIN}\n\n{markdown()}\n{DOC_END}{tail}"
+    if "--check" in sys.argv:
+        sys.exit(0 if new == text else "docs/data-contract.md is stale: run python -m analytics.contract")
+    doc.write_text(new, encoding="utf-8")

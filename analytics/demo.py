@@ -85,9 +85,11 @@ class World:
 
 # --- the world ---------------------------------------------------------------------------
 
+
 def load_bundled(source: Path, years: list[int]) -> World:
     def read(name: str) -> pd.DataFrame:
-        return pq.read_table(source / TABLES[name].folder).to_pandas()
+        df: pd.DataFrame = pq.read_table(source / TABLES[name].folder).to_pandas()
+        return df
 
     items = read("plan_items")
     targets = read("targets")
@@ -142,7 +144,9 @@ def make_national_regions(rng: np.random.Generator) -> pd.DataFrame:
     return df
 
 
-def national_targets(world_regions: pd.DataFrame, indicators: pd.DataFrame, hunan_targets: pd.DataFrame) -> pd.DataFrame:
+def national_targets(
+    world_regions: pd.DataFrame, indicators: pd.DataFrame, hunan_targets: pd.DataFrame
+) -> pd.DataFrame:
     """Every made-up province gets Hunan's province targets; per-region minimums for all its units."""
     base = hunan_targets[hunan_targets["plan_year"] == BASE_YEAR]
     prov_rows = base[base["region_code"] == "430000"]
@@ -162,7 +166,8 @@ def national_targets(world_regions: pd.DataFrame, indicators: pd.DataFrame, huna
                 rep["region_code"] = members["region_code"].to_numpy()
                 parts.append(rep)
         parts.append(p)
-    return pd.concat(parts, ignore_index=True)
+    out: pd.DataFrame = pd.concat(parts, ignore_index=True)
+    return out
 
 
 def national_world(source: Path, years: list[int], rng: np.random.Generator) -> World:
@@ -179,6 +184,7 @@ def national_world(source: Path, years: list[int], rng: np.random.Generator) -> 
 
 
 # --- exports -------------------------------------------------------------------------------
+
 
 @dataclass
 class Pace:
@@ -266,11 +272,11 @@ def progress_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
     counties = list(world.counties["region_code"])
     county_pref = dict(zip(world.counties["region_code"], world.counties["prefecture_code"], strict=True))
     # which county-months arrive at all (shared by every indicator: a report is one file)
-    reported = {
-        c: rng.random(12) < pace.reporting[c] for c in counties
-    }
+    reported = {c: rng.random(12) < pace.reporting[c] for c in counties}
     special_total = {c: int(rng.integers(40, 420)) for c in counties}
-    cols: dict[str, list[object]] = {k: [] for k in ("indicator_id", "region_code", "period_end", "value", "reported_at")}
+    cols: dict[str, list[object]] = {
+        k: [] for k in ("indicator_id", "region_code", "period_end", "value", "reported_at")
+    }
 
     def add(iid: str, code: str, m: int, value: float | None, late: bool = True) -> None:
         cols["indicator_id"].append(iid)
@@ -280,7 +286,10 @@ def progress_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
         cols["reported_at"].append(_report_date(rng, months[m], 1)[0] if late else months[m] + dt.timedelta(days=3))
 
     targets = world.targets[world.targets["plan_year"] == year]
-    pref_targets = {(str(t.indicator_id), str(t.region_code)): float(t.target_value) for t in targets.itertuples()}
+    pref_targets = {
+        (str(t.indicator_id), str(t.region_code)): float(t.target_value)  # type: ignore[arg-type]
+        for t in targets.itertuples()
+    }
     n_counties = pd.Series(list(county_pref.values())).value_counts().to_dict()
     for ind in inds.sort_values("indicator_id").itertuples():
         iid = str(ind.indicator_id)
@@ -300,13 +309,13 @@ def progress_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
                     month = 4 if speed > 0.7 else 5  # the slowest hold their member-day events late
                 else:
                     # faster prefectures finish earlier; the slowest may not finish in the year
-                    month = int(round(rng.normal(3 + (1.3 - speed) * 10, 1.5)))
+                    month = round(rng.normal(3 + (1.3 - speed) * 10, 1.5))
                 for m in range(12):
                     add(iid, str(pref), m, 1.0 if m == month else 0.0, late=False)
             continue
         if profile == "milestone_county":
             for c in counties:
-                month = int(round(rng.normal(4 + (1.3 - pace.county[c]) * 10, 2)))
+                month = round(rng.normal(4 + (1.3 - pace.county[c]) * 10, 2))
                 for m in range(12):
                     if reported[c][m]:
                         add(iid, c, m, 1.0 if m == month else 0.0)
@@ -317,7 +326,7 @@ def progress_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
                 speed = pace.prefecture[str(pref)]
                 in_pref = [c for c in counties if county_pref[c] == pref]
                 n_bases = 0 if speed < 0.65 else (2 if speed > 1.15 else 1)
-                chosen = rng.choice(in_pref, size=min(n_bases, len(in_pref)), replace=False) if in_pref else []
+                chosen = set(rng.choice(in_pref, size=min(n_bases, len(in_pref)), replace=False) if in_pref else [])
                 for c in in_pref:
                     month = int(np.clip(round(rng.normal(5 + (1.2 - speed) * 6, 1.5)), 0, 11))
                     for m in range(12):
@@ -400,7 +409,9 @@ POINT_SUFFIXES = ("社区普惠托育点", "幼儿园托班", "婴幼儿照护�
 
 def childcare_rows(world: World, pace: Pace, year: int, rng: np.random.Generator) -> pd.DataFrame:
     """Inclusive childcare points per the prefectures' allocation, each moving through its pipeline."""
-    targets = world.targets[(world.targets["plan_year"] == year) & (world.targets["indicator_id"] == "childcare_points_open")]
+    targets = world.targets[
+        (world.targets["plan_year"] == year) & (world.targets["indicator_id"] == "childcare_points_open")
+    ]
     per_pref = dict(zip(targets["region_code"], targets["target_value"], strict=True))
     towns = world.regions[world.regions["level"] == "township"]
     rows = []
@@ -444,7 +455,9 @@ def childcare_rows(world: World, pace: Pace, year: int, rng: np.random.Generator
                     "opened_on": opened_on,
                     "closed_on": closed,
                     "subsidy_paid_on": paid,
-                    "reported_at": min(year_end + dt.timedelta(days=5), (opened_on or build or planned_on) + dt.timedelta(days=10)),
+                    "reported_at": min(
+                        year_end + dt.timedelta(days=5), (opened_on or build or planned_on) + dt.timedelta(days=10)
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -460,7 +473,7 @@ CLASS_TITLES = {
 
 def training_rows(world: World, pace: Pace, year: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Provincial classes the plan names, plus prefecture and county classes, with participants."""
-    classes = []
+    classes: list[dict[str, object]] = []
 
     def add(kind: str, level: str, code: str, planned: dt.date, speed: float, name: str) -> None:
         slip = int(rng.normal((1.1 - speed) * 40, 12))
@@ -490,12 +503,33 @@ def training_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
         add("youth_trainer", "province", str(prov.region_code), dt.date(year, 9, 18), 1.0, name)
     for pref in world.prefectures.itertuples():
         speed = pace.prefecture[str(pref.region_code)]
-        add("instructor_trainer", "prefecture", str(pref.region_code), dt.date(year, 5, int(rng.integers(5, 28))), speed, str(pref.name_zh))
+        add(
+            "instructor_trainer",
+            "prefecture",
+            str(pref.region_code),
+            dt.date(year, 5, int(rng.integers(5, 28))),
+            speed,
+            str(pref.name_zh),
+        )
         if rng.random() < 0.5:
-            add("other", "prefecture", str(pref.region_code), dt.date(year, 8, int(rng.integers(1, 28))), speed, str(pref.name_zh))
+            add(
+                "other",
+                "prefecture",
+                str(pref.region_code),
+                dt.date(year, 8, int(rng.integers(1, 28))),
+                speed,
+                str(pref.name_zh),
+            )
     for c in world.counties.itertuples():
         if rng.random() < 0.35:
-            add("other", "county", str(c.region_code), dt.date(year, int(rng.integers(3, 12)), int(rng.integers(1, 28))), pace.county[str(c.region_code)], str(c.name_zh))
+            add(
+                "other",
+                "county",
+                str(c.region_code),
+                dt.date(year, int(rng.integers(3, 12)), int(rng.integers(1, 28))),
+                pace.county[str(c.region_code)],
+                str(c.name_zh),
+            )
     trainings = pd.DataFrame(classes)
 
     counties = world.counties
@@ -527,7 +561,10 @@ def training_rows(world: World, pace: Pace, year: int, rng: np.random.Generator)
 
 # --- the command -----------------------------------------------------------------------------
 
-def generate(out: Path, *, scale: str = "hunan", years: int = 1, seed: int = DEFAULT_SEED, source: Path = DEFAULT_DATA_DIR) -> dict[str, int]:
+
+def generate(
+    out: Path, *, scale: str = "hunan", years: int = 1, seed: int = DEFAULT_SEED, source: Path = DEFAULT_DATA_DIR
+) -> dict[str, int]:
     """Write a complete demo data folder to ``out``; return the row count of each table."""
     rng = np.random.default_rng(seed)
     plan_years = [BASE_YEAR + i for i in range(years)]
@@ -565,7 +602,9 @@ def generate(out: Path, *, scale: str = "hunan", years: int = 1, seed: int = DEF
         write_table(out, TABLES["plan_items"], world.plan_items, demo=False)
         write_table(out, TABLES["targets"], world.targets, demo=False)
     pace = make_pace(world, rng)
-    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in ("progress", "instructors", "childcare_points", "trainings", "training_participants")}
+    tables: dict[str, list[pd.DataFrame]] = {
+        k: [] for k in ("progress", "instructors", "childcare_points", "trainings", "training_participants")
+    }
     for year in plan_years:
         tables["progress"].append(progress_rows(world, pace, year, rng))
         tables["instructors"].append(instructor_rows(world, pace, year, rng))
@@ -595,12 +634,18 @@ def generate(out: Path, *, scale: str = "hunan", years: int = 1, seed: int = DEF
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics.demo", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics.demo", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--scale", choices=("hunan", "national"), default="hunan")
     parser.add_argument("--years", type=int, default=1, help="plan years from 2023 (default 1)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", type=Path, default=DEFAULT_DATA_DIR, help="data folder to write (default: the bundled data/)")
-    parser.add_argument("--source", type=Path, default=DEFAULT_DATA_DIR, help="folder with the real reference and plan tables")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_DATA_DIR, help="data folder to write (default: the bundled data/)"
+    )
+    parser.add_argument(
+        "--source", type=Path, default=DEFAULT_DATA_DIR, help="folder with the real reference and plan tables"
+    )
     args = parser.parse_args(argv)
     counts = generate(args.out, scale=args.scale, years=args.years, seed=args.seed, source=args.source)
     for name, n in counts.items():

@@ -109,9 +109,7 @@ def attainment_table(
         return attainment.compose_actuals(raw, inds)
 
     own = composed(level)
-    lower_levels = {
-        str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()
-    }
+    lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}
     below = LEVELS[LEVELS.index(level) + 1 :]
     level_actuals = {lv: composed(lv) for lv in below if lv in lower_levels}
     return attainment.evaluate(

@@ -335,269 +335,699 @@ _SPECIAL_FAMILY_EN = "special families (family-planning families whose only chil
 
 INDICATOR_LIST: tuple[Ind, ...] = (
     # --- item 3 --------------------------------------------------------------------------
-    Ind("web_special_column_opened", 3, "milestone", "total",
-        "开辟专题专栏", "Special column opened", "个", "columns",
+    Ind(
+        "web_special_column_opened",
+        3,
+        "milestone",
+        "total",
+        "开辟专题专栏",
+        "Special column opened",
+        "个",
+        "columns",
         "省计生协在门户网站、微信公众号开辟学习宣传贯彻党的二十大精神专题专栏：开设后记1，未开设记0。省级一次性事项。",
         "1 once the provincial association has opened a special column on studying and implementing the spirit of the 20th Party Congress on its website and WeChat official account, 0 before. A one-off provincial milestone.",
-        target=1),
-    Ind("publicity_articles", 3, "flow", "none",
-        "专题宣传文章", "Articles published", "篇", "articles",
+        target=1,
+    ),
+    Ind(
+        "publicity_articles",
+        3,
+        "flow",
+        "none",
+        "专题宣传文章",
+        "Articles published",
+        "篇",
+        "articles",
         "当月在各级计生协网站、微信公众号专题专栏发布的学习宣传贯彻党的二十大精神的文章篇数，按发布的计生协所在地区计。",
-        "Articles on studying and implementing the spirit of the 20th Party Congress published in the month in the special columns of association websites and WeChat accounts at any level, counted in the region of the publishing association."),
+        "Articles on studying and implementing the spirit of the 20th Party Congress published in the month in the special columns of association websites and WeChat accounts at any level, counted in the region of the publishing association.",
+    ),
     # --- item 6 --------------------------------------------------------------------------
-    Ind("childcare_points_open", 6, "stock", "total",
-        "普惠托育点（已开放）", "Inclusive childcare points open", "个", "points",
+    Ind(
+        "childcare_points_open",
+        6,
+        "stock",
+        "total",
+        "普惠托育点（已开放）",
+        "Inclusive childcare points open",
+        "个",
+        "points",
         "月末处于开放状态的2023年计划资助的普惠托育点个数：childcare_points 中 plan_year=2023、opened_on 不晚于月末、且未在月末前关闭（closed_on 为空或晚于月末）的托育点。计划中、建设中的不计。",
         "Inclusive childcare points funded by the 2023 plan that are open at month end: childcare_points rows with plan_year 2023, opened_on on or before the month end and no closed_on on or before it. Planned points and points under construction do not count.",
-        source="childcare_points", target=20),
-    Ind("childcare_funds_yuan", 6, "flow", "total",
-        "普惠托育项目资金", "Childcare project funds paid", "元", "yuan",
+        source="childcare_points",
+        target=20,
+    ),
+    Ind(
+        "childcare_funds_yuan",
+        6,
+        "flow",
+        "total",
+        "普惠托育项目资金",
+        "Childcare project funds paid",
+        "元",
+        "yuan",
         "当期拨付给2023年普惠托育点的项目资金（元）：childcare_points 中 plan_year=2023 的 subsidy_yuan，按 subsidy_paid_on 所在月份计入；未拨付（subsidy_paid_on 为空）的不计。",
         "Project funds paid to 2023 inclusive childcare points in the period, in yuan: subsidy_yuan of childcare_points rows with plan_year 2023, counted in the month of subsidy_paid_on; funds granted but not yet paid (no subsidy_paid_on) do not count.",
-        source="childcare_points", target=1_000_000),
-    Ind("childcare_places", 6, "stock", "none",
-        "普惠托育点托位数", "Places in open childcare points", "个", "places",
+        source="childcare_points",
+        target=1_000_000,
+    ),
+    Ind(
+        "childcare_places",
+        6,
+        "stock",
+        "none",
+        "普惠托育点托位数",
+        "Places in open childcare points",
+        "个",
+        "places",
         "月末已开放的2023年普惠托育点（同 childcare_points_open 的口径）提供的0-3岁婴幼儿托位数（places）之和。",
         "Childcare places for children aged 0-3 (places) in the 2023 inclusive childcare points open at month end (the points counted by childcare_points_open).",
-        source="childcare_points"),
+        source="childcare_points",
+    ),
     # --- item 7 --------------------------------------------------------------------------
-    Ind("childcare_demo_institutions", 7, "milestone", "total",
-        "普惠托育服务示范机构创建", "Demonstration childcare institutions created", "项", "milestone",
+    Ind(
+        "childcare_demo_institutions",
+        7,
+        "milestone",
+        "total",
+        "普惠托育服务示范机构创建",
+        "Demonstration childcare institutions created",
+        "项",
+        "milestone",
         "省计生协联合省卫生健康委在全省开展的普惠托育服务示范机构创建活动完成、示范机构名单确定后记1，之前记0。省级事项，上半年（6月30日前）完成。",
         "1 once the campaign run with the Provincial Health Commission to create demonstration inclusive childcare institutions is complete and the demonstration institutions are named, 0 before. Provincial milestone due in the first half (by 30 June).",
-        target=1),
-    Ind("caring_employers", 7, "milestone", "total",
-        "爱心托育用人单位创建", "Caring employers created", "项", "milestone",
+        target=1,
+    ),
+    Ind(
+        "caring_employers",
+        7,
+        "milestone",
+        "total",
+        "爱心托育用人单位创建",
+        "Caring employers created",
+        "项",
+        "milestone",
         "省计生协联合省卫生健康委开展的爱心托育用人单位创建活动完成、爱心托育用人单位名单确定后记1，之前记0。省级事项，上半年（6月30日前）完成。",
         "1 once the campaign run with the Provincial Health Commission to create 'caring childcare employers' (爱心托育用人单位) is complete and the employers are named, 0 before. Provincial milestone due in the first half (by 30 June).",
-        target=1),
+        target=1,
+    ),
     # --- item 8 --------------------------------------------------------------------------
-    Ind("health_campaign_events", 8, "flow", "none",
-        "家庭健康宣传服务活动", "Family health campaign events", "场", "events",
+    Ind(
+        "health_campaign_events",
+        8,
+        "flow",
+        "none",
+        "家庭健康宣传服务活动",
+        "Family health campaign events",
+        "场",
+        "events",
         "当月开展的“健康知识进万家”“好家风·健康行”等家庭健康宣传服务活动场次。",
-        "Family health publicity and service events held in the month under the 'Health knowledge into every home' (健康知识进万家) and 'Good family tradition, healthy living' (好家风·健康行) campaigns and similar."),
+        "Family health publicity and service events held in the month under the 'Health knowledge into every home' (健康知识进万家) and 'Good family tradition, healthy living' (好家风·健康行) campaigns and similar.",
+    ),
     # --- item 9 --------------------------------------------------------------------------
-    Ind("instructor_coverage", 9, "ratio", "coverage",
-        "村（社区）家庭健康指导员配备率", "Villages with 2+ family health instructors", "%", "%",
+    Ind(
+        "instructor_coverage",
+        9,
+        "ratio",
+        "coverage",
+        "村（社区）家庭健康指导员配备率",
+        "Villages with 2+ family health instructors",
+        "%",
+        "%",
         "有2名及以上家庭健康指导员的村（社区）数 ÷ 村（社区）总数（villages_with_2_instructors ÷ villages_total）。汇总时分子、分母分别加总后相除，不对百分比求平均。目标：全省及各市州100%。",
         "Village-level units with at least 2 family health instructors divided by all village-level units (villages_with_2_instructors / villages_total). Aggregated as sum of numerators over sum of denominators, never as a mean of percentages. Target: 100% in the province and in every prefecture.",
-        source="instructors", target=1.0, numerator="villages_with_2_instructors", denominator="villages_total",
-        proration="linear"),
-    Ind("instructor_trainer_class_held", 9, "milestone", "total",
-        "家庭健康指导员师资培训班", "Instructor trainer class held", "期", "classes",
+        source="instructors",
+        target=1.0,
+        numerator="villages_with_2_instructors",
+        denominator="villages_total",
+        proration="linear",
+    ),
+    Ind(
+        "instructor_trainer_class_held",
+        9,
+        "milestone",
+        "total",
+        "家庭健康指导员师资培训班",
+        "Instructor trainer class held",
+        "期",
+        "classes",
         "省计生协举办的家庭健康指导员师资培训班（trainings 中 kind=instructor_trainer、level=province）已举办（status=held）记1，之前记0。",
         "1 once the provincial family health instructor trainer class (trainings with kind instructor_trainer and level province) has been held (status held), 0 before.",
-        source="trainings", target=1),
-    Ind("villages_with_2_instructors", 9, "stock", "none",
-        "有2名以上指导员的村（社区）", "Villages with 2+ instructors", "个", "villages",
+        source="trainings",
+        target=1,
+    ),
+    Ind(
+        "villages_with_2_instructors",
+        9,
+        "stock",
+        "none",
+        "有2名以上指导员的村（社区）",
+        "Villages with 2+ instructors",
+        "个",
+        "villages",
         "月末在岗家庭健康指导员（instructors_in_post）不少于2名的村级单位（村、社区及其他村级单位）个数。配备率的分子。",
         "Village-level units (villages, communities and other village-level units) with at least 2 family health instructors in post (instructors_in_post) at month end. Numerator of instructor_coverage.",
-        source="instructors", component=True),
-    Ind("villages_total", 9, "stock", "none",
-        "村（社区）总数", "All villages and communities", "个", "villages",
+        source="instructors",
+        component=True,
+    ),
+    Ind(
+        "villages_total",
+        9,
+        "stock",
+        "none",
+        "村（社区）总数",
+        "All villages and communities",
+        "个",
+        "villages",
         "地区内全部村级单位个数：区划表（regions）中 level=village 的所有村、社区及其他村级单位，无论是否报送；未报送的村按未达标计。配备率的分母。",
         "All village-level units in the region: every unit with level village in the regions table (villages, communities and other village-level units), whether or not it reported; a unit that did not report counts as not covered. Denominator of instructor_coverage.",
-        source="instructors", component=True),
+        source="instructors",
+        component=True,
+    ),
     # --- item 10 -------------------------------------------------------------------------
-    Ind("family_health_funds_yuan", 10, "flow", "total",
-        "家庭健康促进行动项目资金", "Family health promotion project funds", "元", "yuan",
+    Ind(
+        "family_health_funds_yuan",
+        10,
+        "flow",
+        "total",
+        "家庭健康促进行动项目资金",
+        "Family health promotion project funds",
+        "元",
+        "yuan",
         "当期投入（拨付到项目单位）的家庭健康促进行动项目资金（元），用于支持基层建立家庭健康阵地和开展相关服务活动，按拨付月份计入。",
         "Family health promotion action project funds spent (paid to the implementing units) in the period, in yuan, for setting up family health venues and running related services; counted in the month of payment.",
-        target=2_000_000),
+        target=2_000_000,
+    ),
     # --- item 11 -------------------------------------------------------------------------
-    Ind("mushroom_poisoning_campaign_events", 11, "flow", "none",
-        "预防野生蘑菇中毒宣传活动", "Mushroom poisoning prevention events", "场", "events",
+    Ind(
+        "mushroom_poisoning_campaign_events",
+        11,
+        "flow",
+        "none",
+        "预防野生蘑菇中毒宣传活动",
+        "Mushroom poisoning prevention events",
+        "场",
+        "events",
         "当月协助开展的预防野生蘑菇中毒宣传活动场次。",
-        "Publicity events on preventing wild mushroom poisoning held (or assisted) in the month."),
+        "Publicity events on preventing wild mushroom poisoning held (or assisted) in the month.",
+    ),
     # --- item 12 -------------------------------------------------------------------------
-    Ind("youth_programme_sessions", 12, "flow", "none",
-        "青春健康项目活动", "Youth health programme sessions", "场", "sessions",
+    Ind(
+        "youth_programme_sessions",
+        12,
+        "flow",
+        "none",
+        "青春健康项目活动",
+        "Youth health programme sessions",
+        "场",
+        "sessions",
         "当月开展的青春健康项目活动场次：中小学“成长之道”、高校“同伴教育”、社区“家长沟通之道”等。",
-        "Youth health programme sessions held in the month: 'Way of growing up' (成长之道) in primary and secondary schools, peer education (同伴教育) in universities, 'Way of talking with parents' (家长沟通之道) in communities, and similar."),
+        "Youth health programme sessions held in the month: 'Way of growing up' (成长之道) in primary and secondary schools, peer education (同伴教育) in universities, 'Way of talking with parents' (家长沟通之道) in communities, and similar.",
+    ),
     # --- item 13 -------------------------------------------------------------------------
-    Ind("youth_sanxiang_events", 13, "flow", "none",
-        "“青春健康三湘行”活动", "Youth health Sanxiang tour events", "场", "events",
+    Ind(
+        "youth_sanxiang_events",
+        13,
+        "flow",
+        "none",
+        "“青春健康三湘行”活动",
+        "Youth health Sanxiang tour events",
+        "场",
+        "events",
         "当月联合多部门开展的“青春健康三湘行”宣传服务活动场次。",
-        "Publicity and service events of the 'Youth health Sanxiang tour' (青春健康三湘行) held with other departments in the month."),
+        "Publicity and service events of the 'Youth health Sanxiang tour' (青春健康三湘行) held with other departments in the month.",
+    ),
     # --- item 14 -------------------------------------------------------------------------
-    Ind("youth_demo_bases_new", 14, "flow", "every_region_at_least",
-        "新建青春健康教育示范基地", "New youth health demonstration bases", "个", "bases",
+    Ind(
+        "youth_demo_bases_new",
+        14,
+        "flow",
+        "every_region_at_least",
+        "新建青春健康教育示范基地",
+        "New youth health demonstration bases",
+        "个",
+        "bases",
         "2023年新建成（认定）的青春健康教育示范基地个数，按建成月份计入。目标：每个市州至少新建1个；全省目标为达标市州数（14个）。",
         "Youth health education demonstration bases newly built (recognised) in 2023, counted in the month they are completed. Target: at least 1 new base in every prefecture; the province's target is the number of prefectures that reach it (14).",
-        target=1, level="prefecture"),
-    Ind("youth_trainer_class_held", 14, "milestone", "total",
-        "青春健康师资培训班", "Youth health trainer class held", "期", "classes",
+        target=1,
+        level="prefecture",
+    ),
+    Ind(
+        "youth_trainer_class_held",
+        14,
+        "milestone",
+        "total",
+        "青春健康师资培训班",
+        "Youth health trainer class held",
+        "期",
+        "classes",
         "省计生协举办的青春健康师资培训班（trainings 中 kind=youth_trainer、level=province）已举办（status=held）记1，之前记0。通知安排在下半年（7-12月）举办。",
         "1 once the provincial youth health trainer class (trainings with kind youth_trainer and level province) has been held (status held), 0 before. The notice schedules it for the second half of the year (July-December).",
-        source="trainings", target=1),
+        source="trainings",
+        target=1,
+    ),
     # --- item 15 -------------------------------------------------------------------------
-    Ind("special_family_contact_coverage", 15, "ratio", "coverage",
-        "特殊家庭联系人制度覆盖率", "Special families with a contact person", "%", "%",
+    Ind(
+        "special_family_contact_coverage",
+        15,
+        "ratio",
+        "coverage",
+        "特殊家庭联系人制度覆盖率",
+        "Special families with a contact person",
+        "%",
+        "%",
         f"落实联系人的{_SPECIAL_FAMILY_ZH}户数 ÷ 计生特殊家庭总户数（special_families_with_contact ÷ special_families_total），分子、分母分别加总后相除。“三个全覆盖”之一，目标100%。",
         f"Share of {_SPECIAL_FAMILY_EN} with an assigned contact person (special_families_with_contact / special_families_total), aggregated as sum over sum. One of the 'three full coverages'; target 100%.",
-        target=1.0, numerator="special_families_with_contact", denominator="special_families_total"),
-    Ind("special_family_green_channel_coverage", 15, "ratio", "coverage",
-        "特殊家庭就医绿色通道覆盖率", "Special families with a medical green channel", "%", "%",
+        target=1.0,
+        numerator="special_families_with_contact",
+        denominator="special_families_total",
+    ),
+    Ind(
+        "special_family_green_channel_coverage",
+        15,
+        "ratio",
+        "coverage",
+        "特殊家庭就医绿色通道覆盖率",
+        "Special families with a medical green channel",
+        "%",
+        "%",
         "享受就医“绿色通道”服务的计生特殊家庭户数 ÷ 计生特殊家庭总户数（special_families_green_channel ÷ special_families_total），分子、分母分别加总后相除。“三个全覆盖”之一，目标100%。",
         "Share of special families covered by the medical 'green channel' (priority access to hospital care) (special_families_green_channel / special_families_total), aggregated as sum over sum. One of the 'three full coverages'; target 100%.",
-        target=1.0, numerator="special_families_green_channel", denominator="special_families_total"),
-    Ind("special_family_doctor_coverage", 15, "ratio", "coverage",
-        "特殊家庭家庭医生签约覆盖率", "Special families with a family doctor contract", "%", "%",
+        target=1.0,
+        numerator="special_families_green_channel",
+        denominator="special_families_total",
+    ),
+    Ind(
+        "special_family_doctor_coverage",
+        15,
+        "ratio",
+        "coverage",
+        "特殊家庭家庭医生签约覆盖率",
+        "Special families with a family doctor contract",
+        "%",
+        "%",
         "签约家庭医生服务的计生特殊家庭户数 ÷ 计生特殊家庭总户数（special_families_doctor_contract ÷ special_families_total），分子、分母分别加总后相除。“三个全覆盖”之一，目标100%。",
         "Share of special families with a signed family doctor service contract (special_families_doctor_contract / special_families_total), aggregated as sum over sum. One of the 'three full coverages'; target 100%.",
-        target=1.0, numerator="special_families_doctor_contract", denominator="special_families_total"),
-    Ind("warm_homes_built", 15, "flow", "none",
-        "新建暖心家园", "Warm homes built", "个", "homes",
+        target=1.0,
+        numerator="special_families_doctor_contract",
+        denominator="special_families_total",
+    ),
+    Ind(
+        "warm_homes_built",
+        15,
+        "flow",
+        "none",
+        "新建暖心家园",
+        "Warm homes built",
+        "个",
+        "homes",
         "当月新建成并投入使用的暖心家园（计生特殊家庭活动和帮扶阵地）个数。",
-        "Warm homes (暖心家园: venues for activities and support for special families) newly built and put into use in the month."),
-    Ind("special_families_with_contact", 15, "stock", "none",
-        "落实联系人的特殊家庭", "Special families with a contact person", "户", "households",
+        "Warm homes (暖心家园: venues for activities and support for special families) newly built and put into use in the month.",
+    ),
+    Ind(
+        "special_families_with_contact",
+        15,
+        "stock",
+        "none",
+        "落实联系人的特殊家庭",
+        "Special families with a contact person",
+        "户",
+        "households",
         "月末已落实联系人的计生特殊家庭户数。联系人覆盖率的分子。",
         "Special families with an assigned contact person at month end. Numerator of special_family_contact_coverage.",
-        component=True),
-    Ind("special_families_green_channel", 15, "stock", "none",
-        "享受就医绿色通道的特殊家庭", "Special families with a green channel", "户", "households",
+        component=True,
+    ),
+    Ind(
+        "special_families_green_channel",
+        15,
+        "stock",
+        "none",
+        "享受就医绿色通道的特殊家庭",
+        "Special families with a green channel",
+        "户",
+        "households",
         "月末享受就医“绿色通道”服务的计生特殊家庭户数。绿色通道覆盖率的分子。",
         "Special families covered by the medical green channel at month end. Numerator of special_family_green_channel_coverage.",
-        component=True),
-    Ind("special_families_doctor_contract", 15, "stock", "none",
-        "签约家庭医生的特殊家庭", "Special families with a family doctor", "户", "households",
+        component=True,
+    ),
+    Ind(
+        "special_families_doctor_contract",
+        15,
+        "stock",
+        "none",
+        "签约家庭医生的特殊家庭",
+        "Special families with a family doctor",
+        "户",
+        "households",
         "月末签约家庭医生服务（签约在有效期内）的计生特殊家庭户数。家庭医生签约覆盖率的分子。",
         "Special families with a family doctor service contract in force at month end. Numerator of special_family_doctor_coverage.",
-        component=True),
-    Ind("special_families_total", 15, "stock", "none",
-        "计生特殊家庭总户数", "Special families", "户", "households",
+        component=True,
+    ),
+    Ind(
+        "special_families_total",
+        15,
+        "stock",
+        "none",
+        "计生特殊家庭总户数",
+        "Special families",
+        "户",
+        "households",
         f"月末在册的{_SPECIAL_FAMILY_ZH}户数。三项覆盖率的共同分母。",
         f"Registered {_SPECIAL_FAMILY_EN} at month end. Common denominator of the three coverage ratios.",
-        component=True),
+        component=True,
+    ),
     # --- item 16 -------------------------------------------------------------------------
-    Ind("livelihood_project_funds_yuan", 16, "flow", "none",
-        "民生项目资金发放", "Livelihood project funds paid", "元", "yuan",
+    Ind(
+        "livelihood_project_funds_yuan",
+        16,
+        "flow",
+        "none",
+        "民生项目资金发放",
+        "Livelihood project funds paid",
+        "元",
+        "yuan",
         "当期发放的计生家庭帮扶项目资金（元）：计生特殊家庭住院护理补贴、健康保险、计生“三结合”、创业贷款贴息、幸福工程、“金秋助学”、计生综合保险、精准帮扶等，按发放月份计入。",
-        "Support project funds paid to family-planning families in the period, in yuan: hospital nursing subsidies for special families, health insurance, 'three combinations' (三结合), business loan interest subsidies, Happiness Project (幸福工程), 'Golden autumn' student aid (金秋助学), comprehensive family-planning insurance, targeted assistance and similar; counted in the month paid."),
-    Ind("livelihood_beneficiaries", 16, "flow", "none",
-        "民生项目受益人次", "Livelihood project beneficiaries", "人次", "person-times",
+        "Support project funds paid to family-planning families in the period, in yuan: hospital nursing subsidies for special families, health insurance, 'three combinations' (三结合), business loan interest subsidies, Happiness Project (幸福工程), 'Golden autumn' student aid (金秋助学), comprehensive family-planning insurance, targeted assistance and similar; counted in the month paid.",
+    ),
+    Ind(
+        "livelihood_beneficiaries",
+        16,
+        "flow",
+        "none",
+        "民生项目受益人次",
+        "Livelihood project beneficiaries",
+        "人次",
+        "person-times",
         "当期从上述计生家庭帮扶项目获得资金或服务的人次；同一人在不同月份或不同项目受益分别计。",
-        "People receiving funds or services from the support projects above in the period, as person-times: a person who benefits in several months or from several projects counts each time."),
+        "People receiving funds or services from the support projects above in the period, as person-times: a person who benefits in several months or from several projects counts each time.",
+    ),
     # --- item 17 -------------------------------------------------------------------------
-    Ind("fund_performance_evaluation_done", 17, "milestone", "total",
-        "省级财政专项资金绩效评价", "Fund performance evaluation done", "项", "milestone",
+    Ind(
+        "fund_performance_evaluation_done",
+        17,
+        "milestone",
+        "total",
+        "省级财政专项资金绩效评价",
+        "Fund performance evaluation done",
+        "项",
+        "milestone",
         "省级财政专项资金绩效评价工作完成（评价报告形成）后记1，之前记0。省级事项，上半年（6月30日前）完成。",
         "1 once the performance evaluation of the provincial special fiscal funds is complete (evaluation report issued), 0 before. Provincial milestone due in the first half (by 30 June).",
-        target=1),
+        target=1,
+    ),
     # --- item 18 -------------------------------------------------------------------------
-    Ind("fertility_care_fund_yuan", 18, "flow", "none",
-        "生育关怀专项基金投入", "Fertility care fund spending", "元", "yuan",
+    Ind(
+        "fertility_care_fund_yuan",
+        18,
+        "flow",
+        "none",
+        "生育关怀专项基金投入",
+        "Fertility care fund spending",
+        "元",
+        "yuan",
         "当期生育关怀专项基金项目（含生育关怀—计生保险保障惠民活动）投入的资金（元），含联合省人口健康福利基金会、保险公司和社会力量筹集的资金，按支出月份计入。",
-        "Money spent in the period by the fertility care special fund projects (including the fertility care / family-planning insurance benefit campaign), in yuan, including funds raised with the Provincial Population Health Welfare Foundation, insurers and other partners; counted in the month spent."),
+        "Money spent in the period by the fertility care special fund projects (including the fertility care / family-planning insurance benefit campaign), in yuan, including funds raised with the Provincial Population Health Welfare Foundation, insurers and other partners; counted in the month spent.",
+    ),
     # --- item 19 -------------------------------------------------------------------------
-    Ind("national_projects_applied", 19, "flow", "none",
-        "申报国家项目", "National projects applied for", "个", "projects",
+    Ind(
+        "national_projects_applied",
+        19,
+        "flow",
+        "none",
+        "申报国家项目",
+        "National projects applied for",
+        "个",
+        "projects",
         "当月向中国计生协等国家层面申报的项目个数，按申报月份计入。",
-        "Projects applied for at national level (China Family Planning Association and others) in the month, counted in the month of application."),
+        "Projects applied for at national level (China Family Planning Association and others) in the month, counted in the month of application.",
+    ),
     # --- item 20 -------------------------------------------------------------------------
-    Ind("legal_aid_cases", 20, "flow", "none",
-        "法律援助案件", "Legal aid cases", "件", "cases",
+    Ind(
+        "legal_aid_cases",
+        20,
+        "flow",
+        "none",
+        "法律援助案件",
+        "Legal aid cases",
+        "件",
+        "cases",
         "当月为计生家庭受理的法律援助和维权案件数。",
-        "Legal aid and rights-protection cases taken on for family-planning families in the month."),
+        "Legal aid and rights-protection cases taken on for family-planning families in the month.",
+    ),
     # --- item 21 -------------------------------------------------------------------------
-    Ind("migrant_service_events", 21, "flow", "none",
-        "流动人口服务活动", "Migrant service events", "场", "events",
+    Ind(
+        "migrant_service_events",
+        21,
+        "flow",
+        "none",
+        "流动人口服务活动",
+        "Migrant service events",
+        "场",
+        "events",
         "当月面向流动人口开展的服务活动场次，含新市民健康行动和跨区域协作活动。",
-        "Service events for the migrant population held in the month, including the New Citizens' Health Action (新市民健康行动) and cross-regional cooperation activities."),
+        "Service events for the migrant population held in the month, including the New Citizens' Health Action (新市民健康行动) and cross-regional cooperation activities.",
+    ),
     # --- item 22 -------------------------------------------------------------------------
-    Ind("migrant_observation_meeting_held", 22, "milestone", "total",
-        "流动人口服务现场观摩会", "Migrant services observation meeting held", "次", "meetings",
+    Ind(
+        "migrant_observation_meeting_held",
+        22,
+        "milestone",
+        "total",
+        "流动人口服务现场观摩会",
+        "Migrant services observation meeting held",
+        "次",
+        "meetings",
         "省计生协召开流动人口服务现场观摩会后记1，之前记0。",
         "1 once the provincial association has held the on-site observation meeting on services for the migrant population, 0 before.",
-        target=1),
-    Ind("study_trips_held", 22, "milestone", "total",
-        "赴外省交流学习", "Study trips made", "次", "trips",
+        target=1,
+    ),
+    Ind(
+        "study_trips_held",
+        22,
+        "milestone",
+        "total",
+        "赴外省交流学习",
+        "Study trips made",
+        "次",
+        "trips",
         "组织相关人员赴浙江、广东等地交流学习已完成的次数：每完成一次记1，目标2次。",
         "Study trips to Zhejiang, Guangdong and other provinces completed; each trip counts 1, target 2.",
-        target=2),
+        target=2,
+    ),
     # --- item 23 -------------------------------------------------------------------------
-    Ind("election_province_held", 23, "milestone", "total",
-        "省计生协换届", "Provincial association election held", "次", "elections",
+    Ind(
+        "election_province_held",
+        23,
+        "milestone",
+        "total",
+        "省计生协换届",
+        "Provincial association election held",
+        "次",
+        "elections",
         "省计生协完成换届（召开代表大会选举产生新一届领导班子）后记1，之前记0。",
         "1 once the provincial association has held its leadership election (congress electing the new leadership), 0 before.",
-        target=1),
-    Ind("election_prefecture_held", 23, "milestone", "every_region_at_least",
-        "市州计生协换届", "Prefecture association elections held", "次", "elections",
+        target=1,
+    ),
+    Ind(
+        "election_prefecture_held",
+        23,
+        "milestone",
+        "every_region_at_least",
+        "市州计生协换届",
+        "Prefecture association elections held",
+        "次",
+        "elections",
         "市州计生协完成换届后该市州记1，之前记0。目标：14个市州均完成；全省目标为完成换届的市州数（14个）。",
         "1 for a prefecture once its association has held its leadership election, 0 before. Target: all 14 prefectures; the province's target is the number of prefectures that have held it (14).",
-        target=1, level="prefecture"),
-    Ind("election_county_held", 23, "milestone", "every_region_at_least",
-        "县市区计生协换届", "County association elections held", "次", "elections",
+        target=1,
+        level="prefecture",
+    ),
+    Ind(
+        "election_county_held",
+        23,
+        "milestone",
+        "every_region_at_least",
+        "县市区计生协换届",
+        "County association elections held",
+        "次",
+        "elections",
         "县市区计生协完成换届后该县市区记1，之前记0。目标：122个县市区均完成；全省目标为完成换届的县市区数（122个）。统计性管理区不单独计。",
         "1 for a county once its association has held its leadership election, 0 before. Target: all 122 administrative counties; the province's target is the number of counties that have held it (122). Statistical zones are not counted separately.",
-        target=1, level="county"),
+        target=1,
+        level="county",
+    ),
     # --- item 24 -------------------------------------------------------------------------
-    Ind("president_visits", 24, "milestone", "every_region_at_least",
-        "会长带队赴市州调研", "President's research visits", "次", "visits",
+    Ind(
+        "president_visits",
+        24,
+        "milestone",
+        "every_region_at_least",
+        "会长带队赴市州调研",
+        "President's research visits",
+        "次",
+        "visits",
         "省计生协会长带队到该市州开展考察调研后该市州记1，之前记0。目标：14个市州均到；全省目标为已调研的市州数（14个）。",
         "1 for a prefecture once the provincial association's president has led a research and inspection visit there, 0 before. Target: every prefecture; the province's target is the number of prefectures visited (14).",
-        target=1, level="prefecture"),
-    Ind("presidents_forum_held", 24, "milestone", "total",
-        "市州计生协会长座谈会", "Prefecture presidents' forum held", "次", "meetings",
+        target=1,
+        level="prefecture",
+    ),
+    Ind(
+        "presidents_forum_held",
+        24,
+        "milestone",
+        "total",
+        "市州计生协会长座谈会",
+        "Prefecture presidents' forum held",
+        "次",
+        "meetings",
         "省计生协召开市州计生协会长座谈会后记1，之前记0。",
         "1 once the provincial association has held the forum of prefecture association presidents, 0 before.",
-        target=1),
+        target=1,
+    ),
     # --- item 25 -------------------------------------------------------------------------
-    Ind("service_functions_taken_over", 25, "flow", "none",
-        "承接政府转移职能", "Government service functions taken over", "项", "functions",
+    Ind(
+        "service_functions_taken_over",
+        25,
+        "flow",
+        "none",
+        "承接政府转移职能",
+        "Government service functions taken over",
+        "项",
+        "functions",
         "当月新承接的政府转移的群众性服务职能项数（以协议、委托或购买服务合同为准）。",
-        "Public service functions transferred from government and newly taken over by the association in the month (by agreement, mandate or service purchase contract)."),
+        "Public service functions transferred from government and newly taken over by the association in the month (by agreement, mandate or service purchase contract).",
+    ),
     # --- item 26 -------------------------------------------------------------------------
-    Ind("foundation_projects", 26, "flow", "none",
-        "基金会新拓展项目", "Foundation projects started", "个", "projects",
+    Ind(
+        "foundation_projects",
+        26,
+        "flow",
+        "none",
+        "基金会新拓展项目",
+        "Foundation projects started",
+        "个",
+        "projects",
         "当月省人口健康福利基金会在人口、健康等领域新启动（签约立项）的公益项目个数。",
-        "Charity projects in population, health and related fields newly started (agreed) by the Provincial Population Health Welfare Foundation in the month."),
+        "Charity projects in population, health and related fields newly started (agreed) by the Provincial Population Health Welfare Foundation in the month.",
+    ),
     # --- item 27 -------------------------------------------------------------------------
-    Ind("hospital_associations_new", 27, "flow", "none",
-        "医疗机构新建计生协", "Associations set up in hospitals", "个", "associations",
+    Ind(
+        "hospital_associations_new",
+        27,
+        "flow",
+        "none",
+        "医疗机构新建计生协",
+        "Associations set up in hospitals",
+        "个",
+        "associations",
         "当月在公立医院和相关医疗卫生服务机构新建立的计生协组织个数。",
-        "Family planning associations newly set up in public hospitals and other health service institutions in the month."),
+        "Family planning associations newly set up in public hospitals and other health service institutions in the month.",
+    ),
     # --- item 28 -------------------------------------------------------------------------
-    Ind("capacity_class_held", 28, "milestone", "total",
-        "计生协工作者能力建设培训班", "Capacity-building class held", "期", "classes",
+    Ind(
+        "capacity_class_held",
+        28,
+        "milestone",
+        "total",
+        "计生协工作者能力建设培训班",
+        "Capacity-building class held",
+        "期",
+        "classes",
         "省计生协举办的覆盖市县两级的计生协工作者能力建设培训班（trainings 中 kind=capacity_building、level=province）已举办（status=held）记1，之前记0。",
         "1 once the provincial capacity-building class for association workers at prefecture and county level (trainings with kind capacity_building and level province) has been held (status held), 0 before.",
-        source="trainings", target=1),
+        source="trainings",
+        target=1,
+    ),
     # --- item 29 -------------------------------------------------------------------------
-    Ind("professionals_recruited", 29, "flow", "none",
-        "吸纳专业人才", "Professionals recruited", "人", "people",
+    Ind(
+        "professionals_recruited",
+        29,
+        "flow",
+        "none",
+        "吸纳专业人才",
+        "Professionals recruited",
+        "人",
+        "people",
         "当月新吸纳加入计生协组织的专业人才人数：卫生健康专业人才、社工、大学生村官、热心公益的致富带头人、行业领军人等。",
-        "Professionals newly recruited as association members in the month: health professionals, social workers, college-graduate village officials, public-spirited entrepreneurs, industry leaders and similar."),
+        "Professionals newly recruited as association members in the month: health professionals, social workers, college-graduate village officials, public-spirited entrepreneurs, industry leaders and similar.",
+    ),
     # --- item 30 -------------------------------------------------------------------------
-    Ind("venue_service_events", 30, "flow", "none",
-        "阵地宣传服务活动", "Venue service events", "场", "events",
+    Ind(
+        "venue_service_events",
+        30,
+        "flow",
+        "none",
+        "阵地宣传服务活动",
+        "Venue service events",
+        "场",
+        "events",
         "当月依托会员之家、宣传服务窗口、暖心家园、健康小屋等阵地开展的宣传服务活动场次。",
-        "Publicity and service events held in the month at association venues: member homes (会员之家), service windows, warm homes (暖心家园), health huts (健康小屋) and similar."),
+        "Publicity and service events held in the month at association venues: member homes (会员之家), service windows, warm homes (暖心家园), health huts (健康小屋) and similar.",
+    ),
     # --- item 31 -------------------------------------------------------------------------
-    Ind("member_day_events", 31, "milestone", "every_region_at_least",
-        "“5.29会员活动日”宣传服务月活动", "5.29 member day campaign held", "次", "campaigns",
+    Ind(
+        "member_day_events",
+        31,
+        "milestone",
+        "every_region_at_least",
+        "“5.29会员活动日”宣传服务月活动",
+        "5.29 member day campaign held",
+        "次",
+        "campaigns",
         "市州开展“5.29会员活动日”集中宣传服务月活动后该市州记1，之前记0；5月31日前完成。全省目标为已开展的市州数（14个）。",
         "1 for a prefecture once it has run its '5.29 member day' publicity and service month, 0 before; due by 31 May. The province's target is the number of prefectures that have run it (14).",
-        target=1, level="prefecture", due=dt.date(PLAN_YEAR, 5, 31)),
-    Ind("world_population_day_events", 31, "flow", "none",
-        "7.11世界人口日活动", "World Population Day events", "场", "events",
+        target=1,
+        level="prefecture",
+        due=dt.date(PLAN_YEAR, 5, 31),
+    ),
+    Ind(
+        "world_population_day_events",
+        31,
+        "flow",
+        "none",
+        "7.11世界人口日活动",
+        "World Population Day events",
+        "场",
+        "events",
         "当月围绕7.11世界人口日开展的宣传服务活动场次。",
-        "Publicity and service events held in the month for World Population Day (11 July)."),
-    Ind("world_aids_day_events", 31, "flow", "none",
-        "12.1世界艾滋病日活动", "World AIDS Day events", "场", "events",
+        "Publicity and service events held in the month for World Population Day (11 July).",
+    ),
+    Ind(
+        "world_aids_day_events",
+        31,
+        "flow",
+        "none",
+        "12.1世界艾滋病日活动",
+        "World AIDS Day events",
+        "场",
+        "events",
         "当月围绕12.1世界艾滋病日开展的宣传服务活动场次。",
-        "Publicity and service events held in the month for World AIDS Day (1 December)."),
+        "Publicity and service events held in the month for World AIDS Day (1 December).",
+    ),
     # --- item 32 -------------------------------------------------------------------------
-    Ind("online_posts", 32, "flow", "none",
-        "网站和微信公众号发布信息", "Online posts", "条", "posts",
+    Ind(
+        "online_posts",
+        32,
+        "flow",
+        "none",
+        "网站和微信公众号发布信息",
+        "Online posts",
+        "条",
+        "posts",
         "当月在计生协网站、微信公众号发布的信息条数，按发布的计生协所在地区计。",
-        "Posts published in the month on association websites and WeChat official accounts, counted in the region of the publishing association."),
+        "Posts published in the month on association websites and WeChat official accounts, counted in the region of the publishing association.",
+    ),
     # --- item 33 -------------------------------------------------------------------------
-    Ind("magazine_activities", 33, "flow", "none",
-        "“学《人生》、用《人生》”活动", "Magazine 《人生》 activities", "场", "activities",
+    Ind(
+        "magazine_activities",
+        33,
+        "flow",
+        "none",
+        "“学《人生》、用《人生》”活动",
+        "Magazine 《人生》 activities",
+        "场",
+        "activities",
         "当月开展的“学《人生》、用《人生》”会刊学习使用活动场次。",
-        "Activities in the month for reading and using the association's magazine 《人生》 ('Study 《人生》, use 《人生》')."),
+        "Activities in the month for reading and using the association's magazine 《人生》 ('Study 《人生》, use 《人生》').",
+    ),
 )
 
 
@@ -753,8 +1183,13 @@ def build_targets() -> list[dict]:
         if ind.rule == "every_region_at_least":
             regions = PREFECTURES if ind.level == "prefecture" else COUNTIES
             word = "prefectures" if ind.level == "prefecture" else "counties"
-            add(ind, PROVINCE, len(regions), "plan",
-                f"number of {word} that must each reach {target:g} ({len(regions)} of {len(regions)})")
+            add(
+                ind,
+                PROVINCE,
+                len(regions),
+                "plan",
+                f"number of {word} that must each reach {target:g} ({len(regions)} of {len(regions)})",
+            )
             for r in regions:
                 add(ind, r, target, "plan", None)
         elif ind.rule == "coverage":
@@ -787,10 +1222,20 @@ def to_parquet_bytes(rows: list[dict], schema: pa.Schema) -> bytes:
 
 # --- docs ------------------------------------------------------------------------------------
 PREFECTURE_NAMES = {
-    "430100": "长沙市", "430200": "株洲市", "430300": "湘潭市", "430400": "衡阳市",
-    "430500": "邵阳市", "430600": "岳阳市", "430700": "常德市", "430800": "张家界市",
-    "430900": "益阳市", "431000": "郴州市", "431100": "永州市", "431200": "怀化市",
-    "431300": "娄底市", "433100": "湘西土家族苗族自治州",
+    "430100": "长沙市",
+    "430200": "株洲市",
+    "430300": "湘潭市",
+    "430400": "衡阳市",
+    "430500": "邵阳市",
+    "430600": "岳阳市",
+    "430700": "常德市",
+    "430800": "张家界市",
+    "430900": "益阳市",
+    "431000": "郴州市",
+    "431100": "永州市",
+    "431200": "怀化市",
+    "431300": "娄底市",
+    "433100": "湘西土家族苗族自治州",
 }
 
 
@@ -805,9 +1250,12 @@ def _target_text(ind: Ind) -> str:
         return "100% (province and each prefecture)"
     if ind.rule == "every_region_at_least":
         n = 14 if ind.level == "prefecture" else 122
-        return f"≥ {_fmt(ind.target)} in each of the {n} {ind.level == 'prefecture' and 'prefectures' or 'counties'}"
-    extra = " (allocated to prefectures)" if ind.id in {
-        "childcare_points_open", "childcare_funds_yuan", "family_health_funds_yuan"} else ""
+        return f"≥ {_fmt(ind.target)} in each of the {n} {(ind.level == 'prefecture' and 'prefectures') or 'counties'}"
+    extra = (
+        " (allocated to prefectures)"
+        if ind.id in {"childcare_points_open", "childcare_funds_yuan", "family_health_funds_yuan"}
+        else ""
+    )
     return f"province total {_fmt(ind.target)} ({ind.unit_en}){extra}"
 
 
@@ -826,64 +1274,93 @@ def build_docs(items: list[dict]) -> str:
     w("")
     w("<!-- Generated by scripts/build_plan.py; edit the script, not this file. -->")
     w("")
-    w("Source: 湘计生协发〔2023〕2号 of 2023-01-31, *湖南省计划生育协会2023年工作要点* "
-      "(`data/plan/source/notice_2023.txt`, see `data/plan/SOURCE.md`). The notice has 9 areas "
-      f"and 33 items; {len(INDICATOR_LIST)} indicators measure them and {n_targets} target rows "
-      "state what they should reach. Tables: `data/plan/plan_items/`, `data/plan/indicators/`, "
-      "`data/plan/targets/` (schemas in `analytics/contract.py`).")
+    w(
+        "Source: 湘计生协发〔2023〕2号 of 2023-01-31, *湖南省计划生育协会2023年工作要点* "
+        "(`data/plan/source/notice_2023.txt`, see `data/plan/SOURCE.md`). The notice has 9 areas "
+        f"and 33 items; {len(INDICATOR_LIST)} indicators measure them and {n_targets} target rows "
+        "state what they should reach. Tables: `data/plan/plan_items/`, `data/plan/indicators/`, "
+        "`data/plan/targets/` (schemas in `analytics/contract.py`)."
+    )
     w("")
     w("## Kinds")
     w("")
     w("| kind | what a value is | how values add up |")
     w("|---|---|---|")
-    w("| flow | an amount in the month reported (yuan paid, events held, cases) | summed over months and over regions |")
-    w("| stock | a level at month end (points open, families registered) | last month in the window, then summed over regions |")
-    w("| ratio | numerator / denominator, both stock components | sum of numerators / sum of denominators, never a mean of percentages |")
-    w("| milestone | 1 once done, 0 before (study trips: the number done) | summed over regions; done when the target is reached |")
+    w(
+        "| flow | an amount in the month reported (yuan paid, events held, cases) | summed over months and over regions |"
+    )
+    w(
+        "| stock | a level at month end (points open, families registered) | last month in the window, then summed over regions |"
+    )
+    w(
+        "| ratio | numerator / denominator, both stock components | sum of numerators / sum of denominators, never a mean of percentages |"
+    )
+    w(
+        "| milestone | 1 once done, 0 before (study trips: the number done) | summed over regions; done when the target is reached |"
+    )
     w("")
-    w("A **component** (`is_component`) is the numerator or denominator of a ratio: it is "
-      "collected and shown beside its ratio but never judged on its own.")
+    w(
+        "A **component** (`is_component`) is the numerator or denominator of a ratio: it is "
+        "collected and shown beside its ratio but never judged on its own."
+    )
     w("")
     w("## Target rules")
     w("")
     w("| rule | meaning | target rows |")
     w("|---|---|---|")
-    w("| total | the region's value should reach the target | province row from the notice (basis `plan`); for three money/point totals also one row per prefecture (basis `allocation`, rules below); milestones at province only |")
-    w("| coverage | the ratio should reach the share (0-1) | 1.0 for the province and each prefecture (basis `plan`: the notice's 100% applies everywhere) |")
-    w("| every_region_at_least | every region at `target_level` should reach the target | one row per prefecture (or per county) with the value each must reach; the province row holds the number of regions that must reach it (14 or 122) |")
-    w("| none | tracked, but the notice gives no number | no target row; boards show \"no quantitative target\" |")
+    w(
+        "| total | the region's value should reach the target | province row from the notice (basis `plan`); for three money/point totals also one row per prefecture (basis `allocation`, rules below); milestones at province only |"
+    )
+    w(
+        "| coverage | the ratio should reach the share (0-1) | 1.0 for the province and each prefecture (basis `plan`: the notice's 100% applies everywhere) |"
+    )
+    w(
+        "| every_region_at_least | every region at `target_level` should reach the target | one row per prefecture (or per county) with the value each must reach; the province row holds the number of regions that must reach it (14 or 122) |"
+    )
+    w('| none | tracked, but the notice gives no number | no target row; boards show "no quantitative target" |')
     w("")
-    w("**Proration**: `linear` — the expected value grows evenly from 1 January to the due date; "
-      "`at_due` — nothing is expected before the due date (all milestones). The due date is the "
-      "item's own deadline: 30 June for items 7 and 17 (上半年, first half), 31 May for the 5.29 "
-      "member day, 31 December otherwise. Item 14's youth trainer class is scheduled for the second "
-      "half (下半年), which ends on 31 December.")
+    w(
+        "**Proration**: `linear` — the expected value grows evenly from 1 January to the due date; "
+        "`at_due` — nothing is expected before the due date (all milestones). The due date is the "
+        "item's own deadline: 30 June for items 7 and 17 (上半年, first half), 31 May for the 5.29 "
+        "member day, 31 December otherwise. Item 14's youth trainer class is scheduled for the second "
+        "half (下半年), which ends on 31 December."
+    )
     w("")
     w("## Allocation of plan totals to prefectures")
     w("")
-    w("The notice states three totals for the whole province. To judge prefectures, they are "
-      "split as below (basis `allocation`, the rule repeated in each row's `note`). Populations "
-      "are the 7th census resident population of 2020-11-01 (湖南省第七次全国人口普查公报; they "
-      "add up to 66,444,864). An allocation from the association's own target export "
-      "(basis `association`) would replace these.")
+    w(
+        "The notice states three totals for the whole province. To judge prefectures, they are "
+        "split as below (basis `allocation`, the rule repeated in each row's `note`). Populations "
+        "are the 7th census resident population of 2020-11-01 (湖南省第七次全国人口普查公报; they "
+        "add up to 66,444,864). An allocation from the association's own target export "
+        "(basis `association`) would replace these."
+    )
     w("")
-    w("* **childcare_points_open** (20 points): 1 point per prefecture (14), the remaining 6 by "
-      "largest remainder in proportion to population (quota = 6 × population / 66,444,864; "
-      "integer parts first, then one point each to the largest fractional parts).")
-    w("* **childcare_funds_yuan** (1,000,000 yuan): 50,000 yuan (1,000,000 / 20) × the "
-      "prefecture's allocated points.")
-    w("* **family_health_funds_yuan** (2,000,000 yuan): largest remainder in whole yuan in "
-      "proportion to population; the 14 amounts add up exactly to 2,000,000.")
+    w(
+        "* **childcare_points_open** (20 points): 1 point per prefecture (14), the remaining 6 by "
+        "largest remainder in proportion to population (quota = 6 × population / 66,444,864; "
+        "integer parts first, then one point each to the largest fractional parts)."
+    )
+    w("* **childcare_funds_yuan** (1,000,000 yuan): 50,000 yuan (1,000,000 / 20) × the prefecture's allocated points.")
+    w(
+        "* **family_health_funds_yuan** (2,000,000 yuan): largest remainder in whole yuan in "
+        "proportion to population; the 14 amounts add up exactly to 2,000,000."
+    )
     w("")
     w("Ties in the largest-remainder step go to the larger population, then the lower code.")
     w("")
     w("| code | prefecture | population 2020 | childcare points | childcare yuan | family health yuan |")
     w("|---|---|---:|---:|---:|---:|")
     for p in PREFECTURES:
-        w(f"| {p} | {PREFECTURE_NAMES[p]} | {PREFECTURE_POP_2020[p]:,} | {points[p]} | "
-          f"{CHILDCARE_YUAN_PER_POINT * points[p]:,} | {fh[p]:,} |")
-    w(f"| 430000 | 湖南省 | {PROVINCE_POP_2020:,} | {sum(points.values())} | "
-      f"{CHILDCARE_YUAN_PER_POINT * sum(points.values()):,} | {sum(fh.values()):,} |")
+        w(
+            f"| {p} | {PREFECTURE_NAMES[p]} | {PREFECTURE_POP_2020[p]:,} | {points[p]} | "
+            f"{CHILDCARE_YUAN_PER_POINT * points[p]:,} | {fh[p]:,} |"
+        )
+    w(
+        f"| 430000 | 湖南省 | {PROVINCE_POP_2020:,} | {sum(points.values())} | "
+        f"{CHILDCARE_YUAN_PER_POINT * sum(points.values()):,} | {sum(fh.values()):,} |"
+    )
     w("")
     w("## All indicators")
     w("")
@@ -896,18 +1373,26 @@ def build_docs(items: list[dict]) -> str:
         rule = ind.rule + (f" ({ind.level})" if ind.level else "")
         due = indicator_due(ind).isoformat() if ind.rule != "none" else "—"
         item = f"{ind.item_no} {titles[ind.item_no]['item_title_zh']}"
-        w(f"| `{ind.id}` | {_cell(item)} | {_cell(kind)} | {rule} | {_cell(_target_text(ind))} | {due} | "
-          f"{proration(ind)} | {ind.source} | {ind.unit_zh} / {ind.unit_en} | {_cell(ind.def_zh)} | {_cell(ind.def_en)} |")
+        w(
+            f"| `{ind.id}` | {_cell(item)} | {_cell(kind)} | {rule} | {_cell(_target_text(ind))} | {due} | "
+            f"{proration(ind)} | {ind.source} | {ind.unit_zh} / {ind.unit_en} | {_cell(ind.def_zh)} | {_cell(ind.def_en)} |"
+        )
     w("")
     w("## Items without an indicator")
     w("")
     covered = {i.item_no for i in INDICATOR_LIST}
     quantitative = {i.item_no for i in INDICATOR_LIST if i.rule != "none"}
-    w("Items with no indicator: " + ", ".join(
-        f"{n} {titles[n]['item_title_zh']}" for n in sorted(titles) if n not in covered) + ".")
+    w(
+        "Items with no indicator: "
+        + ", ".join(f"{n} {titles[n]['item_title_zh']}" for n in sorted(titles) if n not in covered)
+        + "."
+    )
     w("")
-    w("Items with `has_quantitative_target` true (at least one indicator with a target): "
-      + ", ".join(str(n) for n in sorted(quantitative)) + ".")
+    w(
+        "Items with `has_quantitative_target` true (at least one indicator with a target): "
+        + ", ".join(str(n) for n in sorted(quantitative))
+        + "."
+    )
     w("")
     return "\n".join(out)
 
@@ -929,8 +1414,12 @@ def build() -> dict[Path, bytes]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--clean-from", type=Path, metavar="RAW",
-                    help="regenerate data/plan/source/notice_2023.txt from this PDF-to-text file first")
+    ap.add_argument(
+        "--clean-from",
+        type=Path,
+        metavar="RAW",
+        help="regenerate data/plan/source/notice_2023.txt from this PDF-to-text file first",
+    )
     ap.add_argument("--check", action="store_true", help="build in memory; exit 1 if a committed file differs")
     ap.add_argument("--docs", action="store_true", help="accepted for compatibility: docs are always written")
     args = ap.parse_args(argv)

@@ -68,7 +68,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.contract import POPULATION, POPULATION_BASES, POPULATION_QUALITY  # noqa: E402
+from analytics.contract import POPULATION, POPULATION_BASES, POPULATION_QUALITY
 
 SRC = ROOT / "data" / "reference" / "sources"
 OUT = ROOT / "data" / "reference" / "population" / "population.parquet"

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.contract import REGION_KINDS, REGION_LEVELS, REGIONS  # noqa: E402
+from analytics.contract import REGION_KINDS, REGION_LEVELS, REGIONS
 
 OUT = ROOT / "data" / "reference" / "regions" / "regions.parquet"
 PROVINCE = "430000"

@@ -88,7 +88,10 @@ def render_global_filters() -> Filters:
         st.selectbox(t("filters.plan_year"), options=years, key="year")
         st.selectbox(t("filters.as_of"), options=ends, key="as_of", help=t("filters.as_of_help"))
         label = prefectures[name_col("name", lang)].fillna(prefectures["name_zh"])
-        names = {PROVINCE_CODE: t("filters.whole_province"), **dict(zip(prefectures["region_code"], label, strict=True))}
+        names = {
+            PROVINCE_CODE: t("filters.whole_province"),
+            **dict(zip(prefectures["region_code"], label, strict=True)),
+        }
         st.selectbox(
             t("filters.region"),
             options=list(names),
@@ -102,7 +105,12 @@ def render_global_filters() -> Filters:
         region=st.session_state["region"],
         data_version=version,
     )
-    wanted = {"lang": filters.lang, "year": str(filters.plan_year), "as_of": filters.as_of.isoformat(), "region": filters.region}
+    wanted = {
+        "lang": filters.lang,
+        "year": str(filters.plan_year),
+        "as_of": filters.as_of.isoformat(),
+        "region": filters.region,
+    }
     for key, value in wanted.items():
         # write only what changed: every write is a message to the browser
         if st.query_params.get(key) != value:

@@ -21,6 +21,7 @@ def _table(con: duckdb.DuckDBPyConnection, as_of: dt.date, level: str, within: s
 
 # --- proration --------------------------------------------------------------------------
 
+
 def test_linear_proration_counts_days_inclusively() -> None:
     start, year_end = D(2023, 1, 1), D(2023, 12, 31)
     # 1 Jan … 30 Jun is 181 days of 365
@@ -46,6 +47,7 @@ def test_at_due_expects_nothing_before_the_deadline() -> None:
 
 # --- status rules -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("actual", "target", "expected", "has_data", "overdue", "rule", "status"),
     [
@@ -61,12 +63,20 @@ def test_at_due_expects_nothing_before_the_deadline() -> None:
         (5, None, None, True, False, "none", "no_target"),
     ],
 )
-def test_judge(actual: float | None, target: float | None, expected: float | None, has_data: bool,
-               overdue: bool, rule: str, status: str) -> None:
+def test_judge(
+    actual: float | None,
+    target: float | None,
+    expected: float | None,
+    has_data: bool,
+    overdue: bool,
+    rule: str,
+    status: str,
+) -> None:
     assert judge(actual, target, expected, has_data=has_data, overdue=overdue, target_rule=rule) == status
 
 
 # --- aggregation kinds through DuckDB -----------------------------------------------------
+
 
 def test_flow_is_summed_over_months_and_regions(tiny_con: duckdb.DuckDBPyConnection) -> None:
     t = _table(tiny_con, D(2023, 2, 28), "province")

@@ -9,11 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 from analytics.contract import INDICATORS, PLAN_ITEMS, TARGETS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PLAN = ROOT / "data" / "plan"
 NOTICE = PLAN / "source" / "notice_2023.txt"
@@ -59,7 +57,7 @@ def targets() -> list[dict]:
 def test_schema_equals_contract(table) -> None:
     schema = pq.read_schema(PLAN / table.name / f"{table.name}.parquet")
     assert schema.names == table.schema.names
-    for got, want in zip(schema, table.schema):
+    for got, want in zip(schema, table.schema, strict=True):
         assert (got.name, got.type, got.nullable) == (want.name, want.type, want.nullable)
 
 
@@ -255,7 +253,9 @@ def test_due_dates(targets) -> None:
     due = {(t["indicator_id"]) for t in targets if t["due_date"].isoformat() == "2023-06-30"}
     assert due == {"childcare_demo_institutions", "caring_employers", "fund_performance_evaluation_done"}
     assert {t["due_date"].isoformat() for t in targets if t["indicator_id"] == "member_day_events"} == {"2023-05-31"}
-    assert {t["due_date"].isoformat() for t in targets if t["indicator_id"] == "youth_trainer_class_held"} == {"2023-12-31"}
+    assert {t["due_date"].isoformat() for t in targets if t["indicator_id"] == "youth_trainer_class_held"} == {
+        "2023-12-31"
+    }
 
 
 def test_target_regions_exist_in_region_table(targets) -> None:

@@ -28,10 +28,29 @@ def _write(data_dir: Path, table: str, rows: list[dict[str, object]]) -> None:
     pq.write_table(pa.table(cols, schema=t.schema), folder / "part-0.parquet")
 
 
-def _region(code: str, parent: str | None, level: str, kind: str, name: str, pref: str | None,
-            county: str | None, zone: bool = False, host: str | None = None) -> dict[str, object]:
-    return dict(region_code=code, parent_code=parent, level=level, kind=kind, name_zh=name, name_en=None,
-                prefecture_code=pref, county_code=county, is_stat_zone=zone, host_code=host)
+def _region(
+    code: str,
+    parent: str | None,
+    level: str,
+    kind: str,
+    name: str,
+    pref: str | None,
+    county: str | None,
+    zone: bool = False,
+    host: str | None = None,
+) -> dict[str, object]:
+    return dict(
+        region_code=code,
+        parent_code=parent,
+        level=level,
+        kind=kind,
+        name_zh=name,
+        name_en=None,
+        prefecture_code=pref,
+        county_code=county,
+        is_stat_zone=zone,
+        host_code=host,
+    )
 
 
 REGIONS = [
@@ -52,12 +71,38 @@ REGIONS = [
 ]
 
 
-def _ind(iid: str, kind: str, rule: str, *, item: int = 1, num: str | None = None, den: str | None = None,
-         level: str | None = None, proration: str = "linear", source: str = "progress",
-         component: bool = False) -> dict[str, object]:
-    return dict(indicator_id=iid, item_no=item, name_zh=iid, name_en=iid, unit_zh="个", unit_en="n", kind=kind,
-                numerator_id=num, denominator_id=den, target_rule=rule, target_level=level, proration=proration,
-                source_table=source, is_component=component, display_order=1, definition_zh=iid, definition_en=iid)
+def _ind(
+    iid: str,
+    kind: str,
+    rule: str,
+    *,
+    item: int = 1,
+    num: str | None = None,
+    den: str | None = None,
+    level: str | None = None,
+    proration: str = "linear",
+    source: str = "progress",
+    component: bool = False,
+) -> dict[str, object]:
+    return dict(
+        indicator_id=iid,
+        item_no=item,
+        name_zh=iid,
+        name_en=iid,
+        unit_zh="个",
+        unit_en="n",
+        kind=kind,
+        numerator_id=num,
+        denominator_id=den,
+        target_rule=rule,
+        target_level=level,
+        proration=proration,
+        source_table=source,
+        is_component=component,
+        display_order=1,
+        definition_zh=iid,
+        definition_en=iid,
+    )
 
 
 INDICATORS = [
@@ -72,32 +117,51 @@ INDICATORS = [
 ]
 
 
-def _t(iid: str, code: str, value: float, due: dt.date = D(2023, 12, 31)) -> dict[str, object]:
-    return dict(plan_year=2023, indicator_id=iid, region_code=code, target_value=value, due_date=due,
-                basis="plan", note=None)
+def _t(iid: str, code: str, value: float, due: dt.date = dt.date(2023, 12, 31)) -> dict[str, object]:
+    return dict(
+        plan_year=2023, indicator_id=iid, region_code=code, target_value=value, due_date=due, basis="plan", note=None
+    )
 
 
 TARGETS = [
-    _t("funds", "430000", 1200), _t("funds", "430100", 600), _t("funds", "430200", 6000),
+    _t("funds", "430000", 1200),
+    _t("funds", "430100", 600),
+    _t("funds", "430200", 6000),
     _t("points", "430000", 4),
-    _t("cov", "430000", 1.0), _t("cov", "430100", 1.0), _t("cov", "430200", 1.0),
+    _t("cov", "430000", 1.0),
+    _t("cov", "430100", 1.0),
+    _t("cov", "430200", 1.0),
     _t("h1_milestone", "430000", 1, D(2023, 6, 30)),
-    _t("bases", "430000", 2), _t("bases", "430100", 1), _t("bases", "430200", 1),
+    _t("bases", "430000", 2),
+    _t("bases", "430100", 1),
+    _t("bases", "430200", 1),
 ]
 
 
 def _p(iid: str, code: str, month: int, value: float | None) -> dict[str, object]:
     end = (D(2023, month + 1, 1) - dt.timedelta(days=1)) if month < 12 else D(2023, 12, 31)
-    return dict(plan_year=2023, indicator_id=iid, region_code=code, period_end=end, value=value,
-                reported_at=end + dt.timedelta(days=5))
+    return dict(
+        plan_year=2023,
+        indicator_id=iid,
+        region_code=code,
+        period_end=end,
+        value=value,
+        reported_at=end + dt.timedelta(days=5),
+    )
 
 
 PROGRESS = [
-    _p("funds", "430102", 1, 100), _p("funds", "430102", 2, 100), _p("funds", "430103", 2, 50),
+    _p("funds", "430102", 1, 100),
+    _p("funds", "430102", 2, 100),
+    _p("funds", "430103", 2, 50),
     _p("funds", "430202", 1, 300),
-    _p("points", "430102", 1, 1), _p("points", "430102", 2, 2), _p("points", "430103", 1, 3),
-    _p("points", "430202", 2, 1), _p("points", "430202", 3, 0),
-    _p("h1_milestone", "430000", 3, 0), _p("h1_milestone", "430000", 5, 1),
+    _p("points", "430102", 1, 1),
+    _p("points", "430102", 2, 2),
+    _p("points", "430103", 1, 3),
+    _p("points", "430202", 2, 1),
+    _p("points", "430202", 3, 0),
+    _p("h1_milestone", "430000", 3, 0),
+    _p("h1_milestone", "430000", 5, 1),
     _p("bases", "430102", 3, 1),
     _p("articles", "430102", 1, 7),
 ]
@@ -105,19 +169,35 @@ PROGRESS = [
 
 def _i(code: str, month: int, n: int) -> dict[str, object]:
     row = _p("-", code, month, None)
-    return dict(plan_year=2023, region_code=code, period_end=row["period_end"], instructors_in_post=n,
-                reported_at=row["reported_at"])
+    return dict(
+        plan_year=2023,
+        region_code=code,
+        period_end=row["period_end"],
+        instructors_in_post=n,
+        reported_at=row["reported_at"],
+    )
 
 
 INSTRUCTORS = [
-    _i("430102001001", 1, 2), _i("430102001001", 3, 1),
+    _i("430102001001", 1, 2),
+    _i("430102001001", 3, 1),
     _i("430102001002", 2, 3),
     _i("430171001001", 1, 2),
 ]
 
 PLAN_ITEMS = [
-    dict(plan_year=2023, item_no=1, area_no=1, area_title_zh="一、甲", area_title_en="A", item_title_zh="项",
-         item_title_en="Item", text_zh="1.正文", due_date=D(2023, 12, 31), has_quantitative_target=True),
+    dict(
+        plan_year=2023,
+        item_no=1,
+        area_no=1,
+        area_title_zh="一、甲",
+        area_title_en="A",
+        item_title_zh="项",
+        item_title_en="Item",
+        text_zh="1.正文",
+        due_date=D(2023, 12, 31),
+        has_quantitative_target=True,
+    ),
 ]
 
 

@@ -1,0 +1,36 @@
+"""Lint and types are part of the test suite: ruff (SQL-injection rule on) and mypy on analytics/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_passes() -> None:
+    done = _run("ruff", "check", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_keeps_the_sql_injection_rule_on() -> None:
+    # SQL pasted together from a value, as if it were a file in analytics/: ruff must flag it (S608)
+    probe = 'def f(con, name):\n    return con.execute(f"SELECT * FROM regions WHERE name_zh = \'{name}\'")\n'
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--stdin-filename", "analytics/_probe.py", "-"],
+        cwd=ROOT,
+        input=probe,
+        capture_output=True,
+        text=True,
+    )
+    assert "S608" in done.stdout, done.stdout + done.stderr
+
+
+def test_mypy_passes_on_analytics() -> None:
+    done = _run("mypy")
+    assert done.returncode == 0, done.stdout + done.stderr
