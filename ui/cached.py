@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import db, queries
+from ui import maps
 
 MAX_ENTRIES = 256
 
@@ -72,3 +73,22 @@ def regions_at_level(data_version: str, level: str, within: str) -> pd.DataFrame
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def attainment_table(data_version: str, plan_year: int, as_of: dt.date, level: str, within: str) -> pd.DataFrame:
     return queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
+    """Outlines of the prefectures or counties in the data folder (empty when it has none)."""
+    path = maps.boundaries_path(data_dir(), level)
+    return dict(maps.load_shapes(path)) if path else {}
+
+
+# --- page queries ---------------------------------------------------------------------
+# Each page's cached wrappers go in its own section below, named after the page.
+
+# --- attainment (overview, attainment pages) ---
+
+# --- childcare ---
+
+# --- training ---
+
+# --- population ---

@@ -8,7 +8,7 @@ import streamlit as st
 from ui import cached
 from ui.i18n import t
 from ui.state import Filters
-from ui.theme import STATUS_BADGE
+from ui.theme import STATUS_BADGE, STATUS_COLORS, STATUS_ORDER
 
 
 def page_header(title_key: str, filters: Filters, **values: object) -> None:
@@ -42,3 +42,20 @@ def _date(value: object) -> str | None:
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return None
     return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+
+
+def status_legend() -> None:
+    """The status colours with their names, in one line: shown wherever status colours are."""
+    chips = " ".join(
+        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
+        f'<span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
+        f'background:{STATUS_COLORS[s]};border:1px solid #d0d7de;vertical-align:middle;margin-right:4px"></span>'
+        f"{status_label(s)}</span>"
+        for s in STATUS_ORDER
+    )
+    st.html(f'<div style="font-size:0.9rem;color:#57606a">{chips}</div>')
+
+
+def source_note(text: str) -> None:
+    """A figure's source or definition, small, under the chart it belongs to."""
+    st.caption(text)

@@ -1,4 +1,5 @@
-"""Every visible string, from one catalog per language (``ui/locales/<lang>.json``).
+"""Every visible string, from one catalog per language: the JSON files in ``ui/locales/<lang>/``
+(``common.json`` plus one file per page), merged; a key may be defined only once.
 
 Chinese is the default; English is a switch. Names that come with the data (plan items,
 indicators, regions) carry both languages in the data itself, see :func:`name_col`.
@@ -22,9 +23,15 @@ LOCALE_DIR: Final = Path(__file__).parent / "locales"
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    with (LOCALE_DIR / f"{lang}.json").open(encoding="utf-8") as fh:
-        data: dict[str, str] = json.load(fh)
-    return data
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang).glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            part: dict[str, str] = json.load(fh)
+        clash = set(part) & set(merged)
+        if clash:
+            raise ValueError(f"{path}: keys defined twice: {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def current_lang() -> str:

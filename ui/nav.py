@@ -14,4 +14,11 @@ class PageSpec:
     icon: str  # a Material icon: drawn from the font Streamlit bundles, no network
 
 
-PAGES: Final = (PageSpec("pages/home.py", "home", "nav.home", ":material/home:"),)
+# Order is the order in the navigation; the first is the landing page.
+PAGES: Final = (
+    PageSpec("pages/home.py", "home", "nav.home", ":material/home:"),
+    # overview and attainment pages
+    # childcare page
+    # training page
+    # population page
+)

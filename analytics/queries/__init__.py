@@ -1,5 +1,9 @@
 """Typed query functions: one per file in ``sql/queries/``, named parameters only.
 
+This package's ``__init__`` holds the queries every page shares; a page's own queries
+live in a module of the package named for it (``analytics.queries.childcare`` …),
+built on :func:`run`.
+
 Every function takes a DuckDB connection (the caller passes a cursor of the shared
 connection) and returns a pandas DataFrame whose columns the docstring lists. Values
 reach SQL only as named parameters (``$as_of``); identifiers never come from callers.
@@ -17,7 +21,7 @@ import pandas as pd
 
 from analytics import attainment
 
-QUERY_DIR: Final = Path(__file__).parent / "sql" / "queries"
+QUERY_DIR: Final = Path(__file__).resolve().parent.parent / "sql" / "queries"
 LEVELS: Final = ("province", "prefecture", "county")
 PROVINCE_CODE: Final = "430000"
 
