@@ -119,7 +119,43 @@ def _repeat_years(df: pd.DataFrame, years: list[int], date_cols: Sequence[str]) 
 def make_national_regions(rng: np.random.Generator) -> pd.DataFrame:
     """About 2,800 counties and 490,000 villages under 31 provinces, codes made up but well formed."""
     rows: list[tuple[object, ...]] = []
-    province_codes = [f"{p:02d}0000" for p in range(11, 11 + 31)]
+    # the 31 real province-level codes, so 430000 (the app's home province) exists here too
+    province_codes = [
+        f"{p}0000"
+        for p in (
+            11,
+            12,
+            13,
+            14,
+            15,
+            21,
+            22,
+            23,
+            31,
+            32,
+            33,
+            34,
+            35,
+            36,
+            37,
+            41,
+            42,
+            43,
+            44,
+            45,
+            46,
+            50,
+            51,
+            52,
+            53,
+            54,
+            61,
+            62,
+            63,
+            64,
+            65,
+        )
+    ]
     for prov in province_codes:
         rows.append((prov, None, "province", "province", f"演示省{prov[:2]}", None, None, None))
         for pi in range(1, int(rng.integers(9, 12)) + 1):
