@@ -12,7 +12,8 @@ shares (docs/indicators.md explains them for users):
   ``every_region_at_least`` counts the regions of ``target_level`` that reached their
   minimum and lists those that did not; ``none`` is tracked, never coloured.
 * expected progress: the target prorated to the as-of date, linearly from the start of
-  the plan year to the due date, or ``at_due`` (nothing expected before the due date).
+  the plan year to the due date (coverage: from the level reported at the end of
+  January), or ``at_due`` (nothing expected before the due date).
 * status: done / on_track / at_risk / behind / not_yet_due / no_data / no_target, with
   the thresholds in :data:`THRESHOLDS`.
 
@@ -75,6 +76,33 @@ def expected_fraction(as_of: dt.date, start: dt.date, due: dt.date, proration: s
     if as_of >= due:
         return 1.0
     return ((as_of - start).days + 1) / ((due - start).days + 1)
+
+
+def expected_value(
+    target: float,
+    as_of: dt.date,
+    *,
+    plan_year: int,
+    due: dt.date,
+    proration: str,
+    baseline: float | None = None,
+) -> float:
+    """The target prorated to ``as_of``.
+
+    Flows, stocks and milestones start the year from nothing, so the expected value is
+    ``target × expected_fraction``. A coverage share does not: villages had instructors
+    before the plan. For coverage targets the line therefore runs from the level
+    reported at the end of January (``baseline``) to the target on the due date; until
+    the end of January the baseline itself is expected.
+    """
+    if baseline is None or proration != "linear" or baseline >= target:
+        return target * expected_fraction(as_of, plan_start(plan_year), due, proration)
+    baseline_date = month_ends(plan_year)[0]
+    if as_of <= baseline_date:
+        return baseline
+    if as_of >= due:
+        return target
+    return baseline + (target - baseline) * (as_of - baseline_date).days / (due - baseline_date).days
 
 
 def judge(
@@ -181,6 +209,7 @@ def evaluate(
     region_codes: list[str],
     placement: pd.DataFrame,
     level_actuals: dict[str, pd.DataFrame] | None = None,
+    baselines: Mapping[tuple[str, str], float] | None = None,
     thresholds: Thresholds = THRESHOLDS,
 ) -> pd.DataFrame:
     """Judge every indicator in every region of one level.
@@ -199,11 +228,14 @@ def evaluate(
     level_actuals:
         composed actuals at other levels, keyed by level name; an every-region rule whose
         target level is below the judged level is counted from these.
+    baselines:
+        (indicator_id, region_code) → the coverage reported at the end of January: where
+        the expected line of a coverage target starts (see :func:`expected_value`).
 
     Returns one row per (indicator, region) with :data:`ATTAINMENT_COLUMNS`.
     """
     level_actuals = level_actuals or {}
-    start = plan_start(plan_year)
+    baselines = baselines or {}
     judged = indicators[~indicators["is_component"].astype(bool)]
     act = {(r.indicator_id, r.region_code): r for r in actuals.itertuples(index=False)}
     tgt = {(r.indicator_id, r.region_code): r for r in targets.itertuples(index=False)}
@@ -229,9 +261,15 @@ def evaluate(
                     rec["numerator"] = _num(getattr(a, "numerator", None))
                     rec["denominator"] = _num(getattr(a, "denominator", None))
                 rec["target"] = None if target_row is None else _float(target_row.target_value)
-            frac = expected_fraction(as_of, start, due, str(ind.proration))
             target = _num(rec["target"])
-            expected = None if target is None else target * frac
+            baseline = baselines.get((str(ind.indicator_id), code)) if ind.target_rule == "coverage" else None
+            expected = (
+                None
+                if target is None
+                else expected_value(
+                    target, as_of, plan_year=plan_year, due=due, proration=str(ind.proration), baseline=baseline
+                )
+            )
             actual = _num(rec["actual"])
             rec["expected"] = expected
             rec["status"] = judge(

@@ -8,7 +8,7 @@ import streamlit as st
 from ui import cached, charts
 from ui.components import page_header, status_label
 from ui.i18n import name_col, t
-from ui.state import Filters
+from ui.state import Filters, current_filters
 from ui.theme import STATUS_ORDER
 
 
@@ -87,4 +87,4 @@ def _items_view(area: pd.DataFrame, table: pd.DataFrame, lang: str) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-render(st.session_state["filters"])
+render(current_filters())

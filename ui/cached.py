@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import db, queries
+from analytics.queries import series as series_queries
 from ui import maps
 
 MAX_ENTRIES = 256
@@ -87,8 +88,57 @@ def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
 
 # --- attainment (overview, attainment pages) ---
 
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def indicator_series(data_version: str, plan_year: int, indicator_id: str, region: str) -> pd.DataFrame:
+    return series_queries.indicator_series(_cursor(), plan_year=plan_year, indicator_id=indicator_id, region=region)
+
+
 # --- childcare ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from analytics.queries import childcare as childcare_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def childcare_points(data_version: str, plan_year: int, within: str) -> pd.DataFrame:
+    return childcare_queries.points(_cursor(), plan_year=plan_year, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def childcare_register(data_version: str, plan_year: int) -> pd.DataFrame:
+    return childcare_queries.register(_cursor(), plan_year=plan_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def childcare_attainment(data_version: str, plan_year: int, as_of: dt.date, level: str, within: str) -> pd.DataFrame:
+    return childcare_queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def childcare_per_thousand(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
+    return childcare_queries.places_per_thousand(_cursor(), plan_year=plan_year, as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def childcare_population(data_version: str) -> pd.DataFrame:
+    return childcare_queries.population(_cursor())
+
 
 # --- training ---
 
 # --- population ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from analytics.queries import population as population_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def population_candidates(data_version: str) -> pd.DataFrame:
+    """Every row of every reference/population/ file, ranked per key (see population_candidates.sql)."""
+    files = population_queries.population_files(data_dir())
+    return population_queries.population_candidates(_cursor(), files=files)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def population_per_capita(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
+    files = population_queries.population_files(data_dir())
+    return population_queries.association_per_capita(_cursor(), files=files, plan_year=plan_year, as_of=as_of)

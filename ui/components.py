@@ -59,3 +59,23 @@ def status_legend() -> None:
 def source_note(text: str) -> None:
     """A figure's source or definition, small, under the chart it belongs to."""
     st.caption(text)
+
+
+def indicator_info(ind: pd.Series, filters: Filters) -> None:
+    """What a figure is, one click away: definition, unit, rule, due date, as-of date, data origin."""
+    lang = filters.lang
+    with st.popover(t("info.button"), icon=":material/info:"):
+        st.markdown(f"**{ind[f'name_{lang}']}**")
+        st.markdown(str(ind[f"definition_{lang}"]))
+        st.markdown(
+            t(
+                "info.details",
+                unit=ind[f"unit_{lang}"],
+                kind=t(f"kind.{ind['kind']}"),
+                rule=t(f"rule.{ind['target_rule']}"),
+                item=int(ind["item_no"]),
+                as_of=filters.as_of.isoformat(),
+            )
+        )
+        if cached.manifest(filters.data_version).demo:
+            st.caption(t("demo.short"))

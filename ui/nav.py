@@ -17,8 +17,8 @@ class PageSpec:
 # Order is the order in the navigation; the first is the landing page.
 PAGES: Final = (
     PageSpec("pages/home.py", "home", "nav.home", ":material/home:"),
-    # overview and attainment pages
-    # childcare page
+    PageSpec("pages/attainment.py", "attainment", "nav.attainment", ":material/leaderboard:"),
+    PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
     # training page
     # population page
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analytics.attainment import month_ends
 from analytics.queries import PROVINCE_CODE
@@ -115,4 +116,31 @@ def render_global_filters() -> Filters:
         # write only what changed: every write is a message to the browser
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    return filters
+
+
+def page_choice(key: str, options: list[str], default: str) -> str:
+    """A page-level choice kept in the URL beside the global filters (``?indicator=…``).
+
+    Call before drawing the widget with ``key=key``; the URL is updated after the
+    widget changes on the next run, so a copied link reproduces the choice.
+    """
+    _seed(key, options, default)
+    value = str(st.session_state[key])
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def current_filters() -> Filters:
+    """The filters app.py drew on this run: the first thing every page calls.
+
+    When the very first session of a server opens a page's own URL, Streamlit runs the
+    page file directly in its old "pages/ folder" mode, without app.py (see app.py); the
+    page then leaves that mode and reruns, which goes through app.py like every later run.
+    """
+    if PagesManager.uses_pages_directory or "filters" not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    filters: Filters = st.session_state["filters"]
     return filters

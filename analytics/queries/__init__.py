@@ -108,14 +108,22 @@ def attainment_table(
     tgts = targets(con, plan_year=plan_year)
     regions = regions_at_level(con, level=level, within=within)
 
-    def composed(at_level: str) -> pd.DataFrame:
-        raw = indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=at_level, within=within)
+    def composed(at_level: str, when: dt.date) -> pd.DataFrame:
+        raw = indicator_actuals(con, plan_year=plan_year, as_of=when, level=at_level, within=within)
         return attainment.compose_actuals(raw, inds)
 
-    own = composed(level)
+    own = composed(level, as_of)
     lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}
     below = LEVELS[LEVELS.index(level) + 1 :]
-    level_actuals = {lv: composed(lv) for lv in below if lv in lower_levels}
+    level_actuals = {lv: composed(lv, as_of) for lv in below if lv in lower_levels}
+    # coverage targets are prorated from the level reported at the end of January
+    coverage = set(inds.loc[inds["target_rule"] == "coverage", "indicator_id"])
+    january = composed(level, attainment.month_ends(plan_year)[0]) if coverage else own.iloc[:0]
+    baselines = {
+        (str(i), str(c)): float(a)
+        for i, c, a in zip(january["indicator_id"], january["region_code"], january["actual"], strict=True)
+        if i in coverage and pd.notna(a)
+    }
     return attainment.evaluate(
         own,
         inds,
@@ -126,4 +134,5 @@ def attainment_table(
         region_codes=list(regions["region_code"]),
         placement=region_placement(con),
         level_actuals=level_actuals,
+        baselines=baselines,
     )

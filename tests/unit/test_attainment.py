@@ -179,3 +179,36 @@ def test_components_are_not_judged_on_their_own(tiny_con: duckdb.DuckDBPyConnect
 
 def test_thresholds_live_in_one_place() -> None:
     assert attainment.THRESHOLDS.on_track > attainment.THRESHOLDS.at_risk
+
+
+def test_coverage_is_prorated_from_its_january_level() -> None:
+    # baseline 60 % at 31 Jan, target 100 % on 31 Dec: 31 Jan → 30 Jun is 150 of 334 days
+    got = attainment.expected_value(
+        1.0, D(2023, 6, 30), plan_year=2023, due=D(2023, 12, 31), proration="linear", baseline=0.6
+    )
+    assert got == pytest.approx(0.6 + 0.4 * 150 / 334)
+    # until the end of January the baseline itself is expected; on the due date the target
+    assert (
+        attainment.expected_value(
+            1.0, D(2023, 1, 15), plan_year=2023, due=D(2023, 12, 31), proration="linear", baseline=0.6
+        )
+        == 0.6
+    )
+    assert (
+        attainment.expected_value(
+            1.0, D(2023, 12, 31), plan_year=2023, due=D(2023, 12, 31), proration="linear", baseline=0.6
+        )
+        == 1.0
+    )
+    # without a baseline (flows, stocks) the line starts from zero on 1 January
+    assert attainment.expected_value(
+        20, D(2023, 6, 30), plan_year=2023, due=D(2023, 12, 31), proration="linear"
+    ) == pytest.approx(20 * 181 / 365)
+
+
+def test_coverage_expected_starts_from_the_reported_january_level(tiny_con: duckdb.DuckDBPyConnection) -> None:
+    # January: v1 (2) and vz (2) covered of 4 villages → baseline 0.5 for the province.
+    # 28 Feb: 0.5 + 0.5 × 28/334 expected; actual 0.75 is ahead of it.
+    t = _table(tiny_con, D(2023, 2, 28), "province")
+    assert t.loc[("cov", "430000"), "expected"] == pytest.approx(0.5 + 0.5 * 28 / 334)
+    assert t.loc[("cov", "430000"), "status"] == "on_track"

@@ -1,0 +1,84 @@
+"""Queries of the population page: every population file with its provenance, instructors by prefecture,
+and the association's figures per resident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import db, population
+from analytics.contract import TABLES
+from analytics.queries import PROVINCE_CODE, indicator_actuals, regions_at_level, run
+
+CANDIDATE_COLUMNS = (
+    "region_code",
+    "name_zh",
+    "name_en",
+    "level",
+    "year",
+    "measure",
+    "value",
+    "unit",
+    "basis",
+    "quality",
+    "reference_date",
+    "source",
+    "note",
+    "source_file",
+    "is_bundled",
+    "candidate_rank",
+    "n_candidates",
+)
+
+
+def population_files(data_dir: Path) -> list[str]:
+    """Every Parquet file of ``reference/population/`` in a data folder (the bundled one and any added)."""
+    return [str(p) for p in db.table_files(data_dir, TABLES["population"])]
+
+
+def population_candidates(con: duckdb.DuckDBPyConnection, *, files: Sequence[str]) -> pd.DataFrame:
+    """Every population row of every file, ranked per key (rank 1 = the figure in force).
+
+    Columns: :data:`CANDIDATE_COLUMNS` (source_file: the path inside reference/population/).
+    """
+    if not files:
+        return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+    return run(con, "population_candidates", files=list(files))
+
+
+def instructors_by_prefecture(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> pd.DataFrame:
+    """Instructors in post as of ``as_of`` (each village's latest report), for the province and each prefecture.
+
+    Columns: region_code, instructors_in_post, villages_reported, last_period.
+    """
+    return run(con, "population_instructors", plan_year=plan_year, as_of=as_of)
+
+
+def association_per_capita(
+    con: duckdb.DuckDBPyConnection, *, files: Sequence[str], plan_year: int, as_of: dt.date
+) -> pd.DataFrame:
+    """Childcare places per 1,000, instructors per 10,000 and funds per resident, for the province and
+    each prefecture, as of ``as_of``, over the 2020 census population in force (the same figures
+    the page shows). Columns: :data:`analytics.population.PER_CAPITA_COLUMNS`.
+    """
+    figures = population.in_force(population_candidates(con, files=files))
+    regions = pd.concat(
+        [regions_at_level(con, level=level, within=PROVINCE_CODE) for level in ("province", "prefecture")],
+        ignore_index=True,
+    )
+    census = population.complete(figures, regions=regions, measures=["population"], years=[population.CENSUS_YEAR])
+    actuals = pd.concat(
+        [
+            indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=level, within=PROVINCE_CODE)
+            for level in ("province", "prefecture")
+        ],
+        ignore_index=True,
+    )
+    wanted = actuals[actuals["indicator_id"].isin(population.ASSOCIATION_INDICATORS)]
+    instructors = instructors_by_prefecture(con, plan_year=plan_year, as_of=as_of)
+    return population.per_capita(wanted, instructors, census.rename(columns={"value": "population"}))

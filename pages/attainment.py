@@ -1,0 +1,204 @@
+"""Target attainment by prefecture (目标完成情况): map, league table, scorecard, drill-down, progress."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.queries import PROVINCE_CODE
+from ui import cached, maps
+from ui.charts import attainment as charts
+from ui.components import indicator_info, page_header, status_label, status_legend
+from ui.i18n import name_col, t
+from ui.state import Filters, current_filters, page_choice
+from ui.theme import STATUS_COLORS, STATUS_ORDER
+
+
+def _drill(key: str) -> None:
+    """A region clicked on the map or picked in the table becomes the global region filter."""
+    state = st.session_state.get(key)
+    code = maps.selected_code(state)
+    if code is None and state is not None:
+        rows = state.get("selection", {}).get("rows", [])
+        codes = st.session_state.get(f"{key}_codes", [])
+        code = codes[rows[0]] if rows and rows[0] < len(codes) else None
+    if code and len(code) == 6 and code.endswith("00"):
+        st.session_state["region"] = code
+
+
+def render(f: Filters) -> None:
+    page_header("attainment.title", f)
+    status_legend()
+    version, lang = f.data_version, f.lang
+    inds = cached.indicators(version, f.plan_year)
+    level = f.level_below
+    table = cached.attainment_table(version, f.plan_year, f.as_of, level, f.region)
+    own_level = "province" if f.region == PROVINCE_CODE else "prefecture"
+    own = cached.attainment_table(version, f.plan_year, f.as_of, own_level, f.region)
+    judged_here = table.loc[table["status"] != "no_target", "indicator_id"].unique().tolist()
+    options = [i for i in inds["indicator_id"] if i in set(judged_here)]
+    if not options:
+        st.info(t("attainment.none_at_level"))
+        return
+    names = inds.set_index("indicator_id")[name_col("name", lang)].to_dict()
+    default = "instructor_coverage" if "instructor_coverage" in options else options[0]
+    indicator = page_choice("indicator", options, default)
+    st.selectbox(t("attainment.indicator"), options, key="indicator", format_func=lambda i: names.get(i, i))
+    ind = inds.set_index("indicator_id").loc[indicator]
+    indicator_info(ind, f)
+
+    regions = cached.regions_at_level(version, level, f.region)
+    labels = dict(zip(regions["region_code"], regions[name_col("name", lang)].fillna(regions["name_zh"]), strict=True))
+    rows = table[table["indicator_id"] == indicator].set_index("region_code").reindex(regions["region_code"])
+    head = own[(own["indicator_id"] == indicator) & (own["region_code"] == f.region)]
+    _headline(head, ind, f)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("attainment.map_title", level=t(f"level.{level}")))
+        shapes = cached.map_shapes(version, level)
+        colors = {c: STATUS_COLORS[str(r.status)] for c, r in rows.iterrows()}
+        pace = {c: _pct(r.pace) for c, r in rows.iterrows()}
+        fig = maps.region_map(
+            shapes,
+            regions,
+            colors=colors,
+            labels={c: f"{labels[c]}<br>{pace[c]}" for c in labels},
+            hover={c: f"{labels[c]}：{status_label(str(rows.loc[c, 'status']))}，{t('attainment.pace')} {pace[c]}" for c in labels},
+            legend=charts.legend_pairs({s: status_label(s) for s in STATUS_ORDER}),
+            height=520,
+        )
+        if shapes:
+            st.plotly_chart(
+                fig,
+                key="attainment_map",
+                on_select=lambda: _drill("attainment_map"),
+                selection_mode="points",
+                config={"displaylogo": False},
+            )
+            if level == "prefecture":
+                st.caption(t("attainment.map_click"))
+        else:
+            st.info(t("attainment.no_boundaries"))
+    with right:
+        st.subheader(t("attainment.league_title"))
+        league = _league(rows.reset_index(), labels, ind, lang)
+        st.session_state["attainment_league_codes"] = list(league["code"])
+        st.dataframe(
+            league.drop(columns=["code"]),
+            hide_index=True,
+            key="attainment_league",
+            on_select=lambda: _drill("attainment_league"),
+            selection_mode="single-row",
+            column_config={
+                "rank": st.column_config.NumberColumn(t("attainment.col.rank"), width="small"),
+                "region": t(f"level.{level}"),
+                "actual": st.column_config.TextColumn(t("attainment.col.actual")),
+                "target": st.column_config.TextColumn(t("attainment.col.target")),
+                "expected": st.column_config.TextColumn(t("attainment.col.expected")),
+                "pace": st.column_config.ProgressColumn(t("attainment.col.pace"), min_value=0.0, max_value=1.5, format="percent"),
+                "status": t("attainment.col.status"),
+            },
+            height=min(38 + 35 * len(league), 560),
+        )
+
+    st.subheader(t("attainment.scorecard_title", level=t(f"level.{level}")))
+    judged = [i for i in options if not inds.set_index("indicator_id").loc[i, "is_component"]]
+    card = table[table["indicator_id"].isin(judged)]
+    st.plotly_chart(
+        charts.scorecard(
+            card,
+            region_labels=labels,
+            indicator_labels={i: names[i] for i in judged},
+            status_labels={s: status_label(s) for s in STATUS_ORDER},
+            cell_text={(r.region_code, r.indicator_id): _pct(r.pace) for r in card.itertuples() if pd.notna(r.pace)},
+        ),
+        key="attainment_scorecard",
+        config={"displaylogo": False},
+    )
+    st.caption(t("attainment.scorecard_note"))
+
+    st.subheader(t("attainment.series_title", region=_region_name(f, labels)))
+    series = cached.indicator_series(version, f.plan_year, indicator, f.region)
+    st.plotly_chart(
+        charts.progress_over_months(
+            series,
+            actual_name=t("attainment.actual"),
+            expected_name=t("attainment.expected_line"),
+            target_name=t("attainment.target_line"),
+            y_title=_unit(ind, lang),
+            as_of=f.as_of,
+            as_of_label=t("attainment.as_of_marker", as_of=f.as_of.isoformat()),
+            percent=ind["target_rule"] == "coverage",
+        ),
+        key="attainment_series",
+        config={"displaylogo": False},
+    )
+
+
+def _headline(head: pd.DataFrame, ind: pd.Series, f: Filters) -> None:
+    if head.empty:
+        return
+    r = head.iloc[0]
+    cols = st.columns(5)
+    cols[0].metric(t("attainment.col.actual"), _fmt(r["actual"], ind))
+    cols[1].metric(t("attainment.col.target"), _fmt(r["target"], ind))
+    cols[2].metric(t("attainment.col.expected"), _fmt(r["expected"], ind))
+    cols[3].metric(t("attainment.col.pace"), _pct(r["pace"]))
+    with cols[4]:
+        st.caption(t("attainment.col.status"))
+        st.markdown(
+            f'<span style="background:{STATUS_COLORS[r["status"]]};color:white;padding:4px 12px;border-radius:6px;'
+            f'font-size:1.3rem">{status_label(str(r["status"]))}</span>',
+            unsafe_allow_html=True,
+        )
+    if isinstance(r["regions_missing"], list) and r["regions_missing"]:
+        st.caption(t("attainment.missing_regions", regions="、".join(r["regions_missing"])))
+
+
+def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: str) -> pd.DataFrame:
+    order = {s: i for i, s in enumerate(("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target"))}
+    data = rows.assign(
+        _order=rows["status"].map(order),
+        _pace=rows["pace"].fillna(-1),
+    ).sort_values(["_pace", "_order"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(data) + 1),
+            "code": data["region_code"],
+            "region": [labels.get(c, c) for c in data["region_code"]],
+            "actual": [_fmt(v, ind) for v in data["actual"]],
+            "target": [_fmt(v, ind) for v in data["target"]],
+            "expected": [_fmt(v, ind) for v in data["expected"]],
+            "pace": data["pace"],
+            "status": [status_label(str(s)) for s in data["status"]],
+        }
+    )
+
+
+def _region_name(f: Filters, labels: dict[str, str]) -> str:
+    if f.region == PROVINCE_CODE:
+        return t("filters.whole_province")
+    prefs = cached.regions_at_level(f.data_version, "prefecture", PROVINCE_CODE)
+    row = prefs[prefs["region_code"] == f.region]
+    return str(row[name_col("name", f.lang)].fillna(row["name_zh"]).iloc[0]) if len(row) else f.region
+
+
+def _unit(ind: pd.Series, lang: str) -> str:
+    return str(ind[f"unit_{lang}"])
+
+
+def _fmt(value: object, ind: pd.Series) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    if ind["target_rule"] == "coverage":
+        return f"{v:.1%}"
+    return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.2f}"
+
+
+def _pct(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+render(current_filters())
