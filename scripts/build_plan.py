@@ -1104,6 +1104,12 @@ NOTE_FAMILY_HEALTH = (
 )
 
 
+NOTE_FAMILY_HEALTH_COUNTY = (
+    "the prefecture's allocation split evenly over its counties by largest remainder in whole "
+    "yuan (no county population is bundled to weight it)"
+)
+
+
 # --- building the tables -------------------------------------------------------------------
 def build_plan_items(items: list[ParsedItem]) -> list[dict]:
     quantitative = {i.item_no for i in INDICATOR_LIST if i.rule != "none"}
@@ -1196,6 +1202,8 @@ def build_targets() -> list[dict]:
             add(ind, PROVINCE, target, "plan", None)
             for p in PREFECTURES:
                 add(ind, p, target, "plan", "the notice's 100% applies to every prefecture")
+            for c in COUNTIES:
+                add(ind, c, target, "plan", "the notice's 100% applies to every county")
         else:  # total
             add(ind, PROVINCE, target, "plan", None)
             if ind.id == "childcare_points_open":
@@ -1207,6 +1215,11 @@ def build_targets() -> list[dict]:
             elif ind.id == "family_health_funds_yuan":
                 for p in PREFECTURES:
                     add(ind, p, family_health[p], "allocation", NOTE_FAMILY_HEALTH)
+                    # county shares: no county population is bundled, so an even split
+                    in_pref = [c for c in COUNTIES if c[:4] == p[:4]]
+                    shares = largest_remainder(family_health[p], {c: 1 for c in in_pref})
+                    for c in in_pref:
+                        add(ind, c, shares[c], "allocation", NOTE_FAMILY_HEALTH_COUNTY)
             # milestone totals stay at province level: nothing to split
     assert sum(points.values()) == CHILDCARE_POINTS_TOTAL
     assert CHILDCARE_YUAN_PER_POINT * CHILDCARE_POINTS_TOTAL == 1_000_000
@@ -1309,10 +1322,10 @@ def build_docs(items: list[dict]) -> str:
     w("| rule | meaning | target rows |")
     w("|---|---|---|")
     w(
-        "| total | the region's value should reach the target | province row from the notice (basis `plan`); for three money/point totals also one row per prefecture (basis `allocation`, rules below); milestones at province only |"
+        "| total | the region's value should reach the target | province row from the notice (basis `plan`); for three money/point totals also one row per prefecture (basis `allocation`, rules below), and for the family health funds one per county (each prefecture's share split evenly); milestones at province only |"
     )
     w(
-        "| coverage | the ratio should reach the share (0-1) | 1.0 for the province and each prefecture (basis `plan`: the notice's 100% applies everywhere) |"
+        "| coverage | the ratio should reach the share (0-1) | 1.0 for the province, each prefecture and each county (basis `plan`: the notice's 100% applies everywhere) |"
     )
     w(
         "| every_region_at_least | every region at `target_level` should reach the target | one row per prefecture (or per county) with the value each must reach; the province row holds the number of regions that must reach it (14 or 122) |"

@@ -201,7 +201,22 @@ def _province(targets, ind: str) -> float:
 
 
 def _sub(targets, ind: str) -> dict[str, dict]:
-    return {t["region_code"]: t for t in targets if t["indicator_id"] == ind and t["region_code"] != PROVINCE}
+    """The prefecture rows of an indicator's targets."""
+    return {
+        t["region_code"]: t
+        for t in targets
+        if t["indicator_id"] == ind and t["region_code"] != PROVINCE and t["region_code"].endswith("00")
+    }
+
+
+def test_county_shares_add_up_to_their_prefecture(targets) -> None:
+    # family health funds: each prefecture's allocation split evenly over its counties
+    prefs = {k: t["target_value"] for k, t in _sub(targets, "family_health_funds_yuan").items()}
+    counties = [t for t in targets if t["indicator_id"] == "family_health_funds_yuan" and not t["region_code"].endswith("00")]
+    assert len(counties) == 122
+    for p, total in prefs.items():
+        shares = [t["target_value"] for t in counties if t["region_code"][:4] == p[:4]]
+        assert sum(shares) == total and max(shares) - min(shares) <= 1
 
 
 @pytest.mark.parametrize(
@@ -229,7 +244,7 @@ def test_every_region_targets(indicators, targets) -> None:
     for k, i in indicators.items():
         if i["target_rule"] != "every_region_at_least":
             continue
-        sub = _sub(targets, k)
+        sub = {t["region_code"]: t for t in targets if t["indicator_id"] == k and t["region_code"] != PROVINCE}
         n = 14 if i["target_level"] == "prefecture" else 122
         assert len(sub) == n, k
         assert _province(targets, k) == n, k
@@ -245,7 +260,7 @@ def test_coverage_targets(indicators, targets) -> None:
         if i["target_rule"] != "coverage":
             continue
         rows = [t for t in targets if t["indicator_id"] == k]
-        assert len(rows) == 15, k
+        assert len(rows) == 1 + 14 + 122, k  # province, every prefecture, every county
         assert all(t["target_value"] == 1.0 and t["basis"] == "plan" for t in rows), k
 
 
