@@ -63,8 +63,11 @@ def render(f: Filters) -> None:
             shapes,
             regions,
             colors=colors,
-            labels={c: f"{labels[c]}<br>{pace[c]}" for c in labels},
-            hover={c: f"{labels[c]}：{status_label(str(rows.loc[c, 'status']))}，{t('attainment.pace')} {pace[c]}" for c in labels},
+            labels={c: f"{maps.short_name(labels[c], level)}<br>{pace[c]}" for c in labels},
+            hover={
+                c: f"{labels[c]}：{status_label(str(rows.loc[c, 'status']))}，{t('attainment.pace')} {pace[c]}"
+                for c in labels
+            },
             legend=charts.legend_pairs({s: status_label(s) for s in STATUS_ORDER}),
             height=520,
         )
@@ -96,7 +99,9 @@ def render(f: Filters) -> None:
                 "actual": st.column_config.TextColumn(t("attainment.col.actual")),
                 "target": st.column_config.TextColumn(t("attainment.col.target")),
                 "expected": st.column_config.TextColumn(t("attainment.col.expected")),
-                "pace": st.column_config.ProgressColumn(t("attainment.col.pace"), min_value=0.0, max_value=1.5, format="percent"),
+                "pace": st.column_config.ProgressColumn(
+                    t("attainment.col.pace"), min_value=0.0, max_value=1.5, format="percent"
+                ),
                 "status": t("attainment.col.status"),
             },
             height=min(38 + 35 * len(league), 560),
@@ -157,7 +162,9 @@ def _headline(head: pd.DataFrame, ind: pd.Series, f: Filters) -> None:
 
 
 def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: str) -> pd.DataFrame:
-    order = {s: i for i, s in enumerate(("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target"))}
+    order = {
+        s: i for i, s in enumerate(("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target"))
+    }
     data = rows.assign(
         _order=rows["status"].map(order),
         _pace=rows["pace"].fillna(-1),

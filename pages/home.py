@@ -1,90 +1,235 @@
-"""Landing page: the 2023 plan's 9 areas and 33 items, where each stands, and what the data is."""
+"""Overview (总览), the landing page: headline targets, the 33-item board, the work-report paragraph."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from analytics import narrative
+from analytics.queries import PROVINCE_CODE
 from ui import cached, charts
-from ui.components import page_header, status_label
+from ui.components import kpi_card, page_header, status_label, status_legend
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
-from ui.theme import STATUS_ORDER
+from ui.theme import STATUS_COLORS, STATUS_ORDER
+
+# The plan's named targets, one card each: (catalog key, indicator ids shown on the card).
+CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview.card.points", ("childcare_points_open",)),
+    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
+    ("overview.card.instructors", ("instructor_coverage",)),
+    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
+    ("overview.card.family_funds", ("family_health_funds_yuan",)),
+    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
+    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
+)
+WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
 
 
-def render(filters: Filters) -> None:
-    page_header("home.title", filters, year=filters.plan_year)
-    lang = filters.lang
-    items = cached.plan_items(filters.data_version, filters.plan_year)
-    inds = cached.indicators(filters.data_version, filters.plan_year)
-    level = "province" if filters.region == "430000" else "prefecture"
-    table = cached.attainment_table(filters.data_version, filters.plan_year, filters.as_of, level, filters.region)
-    table = table[table["region_code"] == filters.region].merge(
-        inds[["indicator_id", "item_no", "area_no", "name_zh", "name_en", "unit_zh", "unit_en", "target_rule"]],
-        on="indicator_id",
-    )
-    st.markdown(t("home.intro", year=filters.plan_year))
+def render(f: Filters) -> None:
+    page_header("home.title", f, year=f.plan_year)
+    st.markdown(t("home.intro", year=f.plan_year))
+    status_legend()
+    version, lang = f.data_version, f.lang
+    level = "province" if f.region == PROVINCE_CODE else "prefecture"
+    inds = cached.indicators(version, f.plan_year).set_index("indicator_id")
+    now = _own(cached.attainment_table(version, f.plan_year, f.as_of, level, f.region), f.region)
+    before = _own(cached.attainment_table(version, f.plan_year, f.previous_month_end, level, f.region), f.region)
 
-    judged = table[table["status"] != "no_target"]
-    cols = st.columns(5)
-    cols[0].metric(t("home.kpi.items", areas=items["area_no"].nunique()), len(items))
-    cols[1].metric(t("home.kpi.targets"), len(judged))
-    for col, status in zip(cols[2:], ("done", "on_track", "behind"), strict=True):
-        col.metric(status_label(status), int((judged["status"] == status).sum()))
+    _cards(now, before, inds, f)
+    _status_counts(now)
 
+    below = cached.attainment_table(version, f.plan_year, f.as_of, f.level_below, f.region)
+    st.subheader(t("overview.narrative.title"))
+    st.markdown(_narrative(now, below, inds, f))
+
+    items = cached.plan_items(version, f.plan_year)
+    st.subheader(t("overview.board.title"))
+    st.caption(t("overview.board.note"))
+    _board(items, now, inds, f)
+
+    counts = now.merge(inds[["item_no"]], left_on="indicator_id", right_index=True)
+    counts = counts.merge(items[["item_no", "area_no"]], on="item_no")
+    counts = counts.groupby(["area_no", "status"]).size().rename("n").reset_index()
     area_titles = items.drop_duplicates("area_no").set_index("area_no")[name_col("area_title", lang)]
-    counts = table.groupby(["area_no", "status"]).size().rename("n").reset_index()
     st.subheader(t("home.chart.title"))
-    fig = charts.status_by_group(
-        counts,
-        group_col="area_no",
-        group_labels={a: f"{a}. {title}" for a, title in area_titles.items()},
-        status_labels={s: status_label(s) for s in STATUS_ORDER},
-        x_title=t("home.chart.x"),
+    st.plotly_chart(
+        charts.status_by_group(
+            counts,
+            group_col="area_no",
+            group_labels={a: f"{a}. {title}" for a, title in area_titles.items()},
+            status_labels={s: status_label(s) for s in STATUS_ORDER},
+            x_title=t("home.chart.x"),
+        ),
+        key="home_status_chart",
+        config={"displaylogo": False},
     )
-    st.plotly_chart(fig, key="home_status_chart", config={"displaylogo": False})
     st.caption(t("home.chart.note"))
 
-    st.subheader(t("home.items.title"))
+    with st.expander(t("home.items.title")):
+        st.dataframe(_items_table(items, now, inds, lang), hide_index=True, key="home_items")
+
+
+def _own(table: pd.DataFrame, region: str) -> pd.DataFrame:
+    return table[table["region_code"] == region].reset_index(drop=True)
+
+
+def _cards(now: pd.DataFrame, before: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> None:
+    cur = now.set_index("indicator_id")
+    prev = before.set_index("indicator_id")
+    # two rows of four: seven cards in one row are too narrow to read on a projector
+    cols = [*st.columns(4), *st.columns(4)]
+    for col, (key, ids) in zip(cols, CARDS, strict=False):
+        rows = [cur.loc[i] for i in ids if i in cur.index]
+        with col:
+            if not rows:
+                kpi_card(t(key), "—", "no_data", [t("overview.card.no_target_here")])
+                continue
+            if len(ids) == 1:
+                r, i = rows[0], ids[0]
+                change = _change(r, prev.loc[i] if i in prev.index else None, inds.loc[i])
+                lines = [
+                    t("overview.card.target", value=_fmt(r["target"], inds.loc[i])),
+                    t("overview.card.expected", value=_fmt(r["expected"], inds.loc[i])),
+                    t("overview.card.change", value=change),
+                ]
+                kpi_card(t(key), _fmt(r["actual"], inds.loc[i]), str(r["status"]), lines)
+            else:
+                # several milestones on one card: "held / required" per level, the worst status leads
+                statuses = [str(r["status"]) for r in rows]
+                lead = next((s for s in WORST_FIRST if s in statuses), statuses[0])
+                lines = [
+                    f"{inds.loc[i, name_col('name', f.lang)]}：{_fmt(cur.loc[i, 'actual'], inds.loc[i])} / "
+                    f"{_fmt(cur.loc[i, 'target'], inds.loc[i])}（{status_label(str(cur.loc[i, 'status']))}）"
+                    for i in ids
+                    if i in cur.index
+                ]
+                done = sum(s == "done" for s in statuses)
+                kpi_card(t(key), t("overview.card.done_of", done=done, total=len(rows)), lead, lines)
+
+
+def _status_counts(now: pd.DataFrame) -> None:
+    judged = now[now["status"] != "no_target"]
+    cols = st.columns(5)
+    cols[0].metric(t("home.kpi.targets"), len(judged))
+    for col, status in zip(cols[1:], ("done", "on_track", "at_risk", "behind"), strict=True):
+        col.metric(status_label(status), int((judged["status"] == status).sum()))
+
+
+def _narrative(now: pd.DataFrame, below: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> str:
+    facts = narrative.facts(now, below, inds.reset_index(), as_of=f.as_of, plan_year=f.plan_year)
+    name = inds[name_col("name", f.lang)].to_dict()
+    sep = "、" if f.lang == "zh" else ", "
+    c = facts.counts
+    parts = [
+        t(
+            "overview.narrative.counts",
+            as_of=f.as_of.isoformat(),
+            n=sum(c.values()),
+            done=c["done"],
+            on_track=c["on_track"],
+            at_risk=c["at_risk"],
+            behind=c["behind"],
+            not_yet_due=c["not_yet_due"],
+            no_data=c["no_data"],
+        )
+    ]
+    if facts.done:
+        parts.append(t("overview.narrative.done", items=sep.join(name[i] for i in facts.done)))
+    parts.append(t("overview.narrative.time", share=f"{facts.time_share:.0%}"))
+    if facts.ahead_of_time:
+        parts.append(t("overview.narrative.ahead", items=sep.join(name[i] for i in facts.ahead_of_time)))
+    if facts.behind_time:
+        parts.append(t("overview.narrative.behind", items=sep.join(name[i] for i in facts.behind_time)))
+    if facts.lagging_regions:
+        regions = cached.regions_at_level(f.data_version, f.level_below, f.region)
+        label = dict(
+            zip(regions["region_code"], regions[name_col("name", f.lang)].fillna(regions["name_zh"]), strict=True)
+        )
+        lag = [f"{label.get(r, r)}（{_first(ids, name, sep)}）" for r, ids in facts.lagging_regions]
+        parts.append(t("overview.narrative.lagging", regions="；".join(lag) if f.lang == "zh" else "; ".join(lag)))
+    return "".join(parts) if f.lang == "zh" else " ".join(parts)
+
+
+def _first(ids: list[str], name: dict[str, str], sep: str, keep: int = 3) -> str:
+    """The first few indicator names, and how many more: a paragraph, not a table."""
+    shown = sep.join(name[i] for i in ids[:keep])
+    return shown if len(ids) <= keep else t("overview.narrative.more", items=shown, n=len(ids))
+
+
+def _board(items: pd.DataFrame, now: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> None:
+    """All 33 items in their 9 areas, each a chip coloured by its worst indicator's status."""
+    table = now.merge(inds[["item_no"]], left_on="indicator_id", right_index=True)
+    html = ['<div style="display:flex;flex-direction:column;gap:6px">']
     for area_no, area in items.groupby("area_no", sort=True):
-        title = area[name_col("area_title", lang)].iloc[0]
-        with st.expander(f"{area_no}. {title}", expanded=False):
-            st.dataframe(
-                _items_view(area, table, lang),
-                hide_index=True,
-                key=f"home_area_{area_no}",
-                column_config={
-                    "no": st.column_config.NumberColumn(t("home.items.no"), width="small"),
-                    "item": st.column_config.TextColumn(t("home.items.item")),
-                    "due": st.column_config.DateColumn(t("home.items.due")),
-                    "status": st.column_config.TextColumn(t("home.items.status")),
-                    "text": st.column_config.TextColumn(t("home.items.text"), width="large"),
-                },
+        title = area[name_col("area_title", f.lang)].iloc[0]
+        html.append(
+            '<div style="display:flex;align-items:stretch;gap:6px;flex-wrap:wrap">'
+            f'<div style="width:180px;font-size:0.85rem;font-weight:600;color:#1f2328;padding-top:6px">{area_no}. {title}</div>'
+        )
+        for item in area.itertuples():
+            mine = table[(table["item_no"] == item.item_no) & (table["status"] != "no_target")]
+            statuses = list(mine["status"])
+            status = next((s for s in WORST_FIRST if s in statuses), "no_target")
+            label = status_label(status)
+            if status == "done" and len(mine):
+                label = t("overview.board.done")
+            elif status in ("not_yet_due",) and len(mine):
+                label = t("overview.board.due", due=pd.Timestamp(mine["due_date"].max()).strftime("%m-%d"))
+            color = STATUS_COLORS[status]
+            text = "#1f2328" if status in ("no_data", "no_target", "not_yet_due") else "white"
+            border = "1px dashed #8c959f" if status == "no_target" else f"1px solid {color}"
+            html.append(
+                f'<div title="{item.text_zh}" style="background:{color};color:{text};border:{border};'
+                f'border-radius:6px;padding:4px 8px;width:140px;font-size:0.8rem;line-height:1.3">'
+                f"<b>{item.item_no}</b> {getattr(item, name_col('item_title', f.lang))}<br>"
+                f'<span style="opacity:0.9">{label}</span></div>'
             )
+        html.append("</div>")
+    html.append("</div>")
+    st.html("".join(html))
 
 
-def _items_view(area: pd.DataFrame, table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per item: its indicators' statuses in words, or that it has no quantitative target."""
+def _items_table(items: pd.DataFrame, now: pd.DataFrame, inds: pd.DataFrame, lang: str) -> pd.DataFrame:
+    table = now.merge(inds[["item_no", name_col("name", lang)]], left_on="indicator_id", right_index=True)
     rows = []
-    for item in area.itertuples():
-        mine = table[table["item_no"] == item.item_no]
-        judged = mine[mine["status"] != "no_target"]
-        if judged.empty:
-            summary = t("home.items.untargeted")
-        else:
-            summary = "；".join(
-                f"{getattr(r, name_col('name', lang))}：{status_label(str(r.status))}" for r in judged.itertuples()
-            )
+    for item in items.itertuples():
+        mine = table[(table["item_no"] == item.item_no) & (table["status"] != "no_target")]
+        summary = "；".join(
+            f"{getattr(r, name_col('name', lang))}：{status_label(str(r.status))}" for r in mine.itertuples()
+        )
         rows.append(
             {
-                "no": item.item_no,
-                "item": getattr(item, name_col("item_title", lang)),
-                "due": item.due_date,
-                "status": summary,
-                "text": item.text_zh,
+                t("home.items.no"): item.item_no,
+                t("home.items.item"): getattr(item, name_col("item_title", lang)),
+                t("home.items.due"): item.due_date,
+                t("home.items.status"): summary or t("home.items.untargeted"),
+                t("home.items.text"): item.text_zh,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _change(now: pd.Series, before: pd.Series | None, ind: pd.Series) -> str:
+    if before is None or pd.isna(now["actual"]) or pd.isna(before["actual"]):
+        return "—"
+    diff = float(now["actual"]) - float(before["actual"])
+    if ind["target_rule"] == "coverage":
+        return f"{diff * 100:+.1f} pp" if diff else "0"
+    return f"{diff:+,.0f}" if diff else "0"
+
+
+def _fmt(value: object, ind: pd.Series) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    if ind["target_rule"] == "coverage":
+        return f"{v:.1%}"
+    if ind["unit_en"] == "yuan":
+        return (
+            t("overview.fmt.yuan_wan", v=f"{v / 10000:,.1f}") if v >= 10000 else t("overview.fmt.yuan", v=f"{v:,.0f}")
+        )
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
 
 
 render(current_filters())

@@ -79,3 +79,30 @@ def indicator_info(ind: pd.Series, filters: Filters) -> None:
         )
         if cached.manifest(filters.data_version).demo:
             st.caption(t("demo.short"))
+
+
+def kpi_card(
+    title: str,
+    value: str,
+    status: str,
+    lines: list[str],
+    *,
+    status_text: str | None = None,
+) -> None:
+    """A headline card: big figure, status colour bar and label, small lines (target, expected, change)."""
+    color = STATUS_COLORS[status]
+    body = "".join(f'<div style="color:#57606a;font-size:0.85rem;line-height:1.35">{line}</div>' for line in lines)
+    st.html(
+        f'<div style="border:1px solid #d0d7de;border-left:8px solid {color};border-radius:8px;'
+        f'padding:10px 12px;height:100%;background:white">'
+        f'<div style="font-size:0.95rem;color:#1f2328;font-weight:600;min-height:2.6em">{title}</div>'
+        f'<div style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">{value}</div>'
+        f'<div style="margin:4px 0 6px"><span style="background:{color};color:{_text_on(status)};'
+        f'padding:1px 8px;border-radius:10px;font-size:0.8rem">{status_text or status_label(status)}</span></div>'
+        f"{body}</div>"
+    )
+
+
+def _text_on(status: str) -> str:
+    """Readable text colour on a status chip: dark on the light greys, white elsewhere."""
+    return "#1f2328" if status in ("no_data", "no_target", "not_yet_due") else "white"
