@@ -3,9 +3,9 @@
 ``connect(data_dir)`` is the only place that knows where the Parquet files are. It
 creates
 
-* ``stg_<table>`` views that read every ``*.parquet`` of a table's folder and cast each
-  column to the contract's type (an absent table is an empty view of the right shape,
-  so a data folder without, say, trainings still opens);
+* ``stg_<table>`` tables read from every ``*.parquet`` of a table's folder, each column
+  cast to the contract's type (an absent table is an empty table of the right shape, so
+  a data folder without, say, trainings still opens);
 * the marts in ``sql/marts/*.sql`` (file order), materialised as tables once, because
   every page reads them many times and they are small next to memory.
 
@@ -106,13 +106,15 @@ def mart_name(path: Path) -> str:
 
 
 def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the staging views and marts of ``data_dir``."""
+    """An in-memory DuckDB connection with the staging tables and marts of ``data_dir``."""
     data_dir = data_dir or data_dir_from_env()
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for table in TABLES.values():
-        con.execute(f"CREATE VIEW stg_{table.name} AS {staging_sql(data_dir, table)}")
+        # staging tables are read into memory once: every page query joins the small plan
+        # and region tables, and re-reading Parquet on each query cost more than the query
+        con.execute(f"CREATE TABLE stg_{table.name} AS {staging_sql(data_dir, table)}")
     for path in mart_files():
         con.execute(f"CREATE TABLE {mart_name(path)} AS {path.read_text(encoding='utf-8')}")
     return con

@@ -49,9 +49,10 @@ def _level(level: str) -> str:
 def indicator_actuals(
     con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date, level: str, within: str = PROVINCE_CODE
 ) -> pd.DataFrame:
-    """Actual of every non-ratio indicator per region of ``level`` inside ``within``.
+    """Actual of every indicator per region of ``level`` inside ``within``, by its kind.
 
-    Columns: indicator_id, region_code, actual, n_rows, last_period.
+    Columns: indicator_id, region_code, actual, n_rows (reports behind the figure),
+    last_period, numerator and denominator (ratios only).
     """
     return run(con, "indicator_actuals", plan_year=plan_year, as_of=as_of, level=_level(level), within=within)
 
@@ -109,8 +110,7 @@ def attainment_table(
     regions = regions_at_level(con, level=level, within=within)
 
     def composed(at_level: str, when: dt.date) -> pd.DataFrame:
-        raw = indicator_actuals(con, plan_year=plan_year, as_of=when, level=at_level, within=within)
-        return attainment.compose_actuals(raw, inds)
+        return indicator_actuals(con, plan_year=plan_year, as_of=when, level=at_level, within=within)
 
     own = composed(level, as_of)
     lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}

@@ -94,10 +94,23 @@ training_milestones as (
     from training_classes
     where status = 'held' and end_date is not null
     group by all
+),
+all_months as (
+    select plan_year, indicator_id, region_code, period_end, value, reported_at from stg_progress
+    union all select * from instructor_components
+    union all select * from village_totals
+    union all select * from childcare_stock
+    union all select * from childcare_funds
+    union all select * from training_milestones
 )
-select plan_year, indicator_id, region_code, period_end, value, reported_at from stg_progress
-union all select * from instructor_components
-union all select * from village_totals
-union all select * from childcare_stock
-union all select * from childcare_funds
-union all select * from training_milestones
+-- the indicator's kind and the region's place in each level ride along, so the queries
+-- that aggregate this table (indicator_actuals, attainment_series) need no joins
+select
+    a.*,
+    i.kind,
+    r.province_code,
+    r.prefecture_code,
+    r.county_code
+from all_months as a
+inner join stg_indicators as i on i.indicator_id = a.indicator_id
+inner join dim_region as r on r.region_code = a.region_code

@@ -8,21 +8,19 @@ with months as (
 facts as (
     select
         f.indicator_id,
-        i.kind,
+        f.kind,
         f.region_code as source_region,
         f.period_end,
         f.value,
         case $member_level
             when 'self' then $within
-            when 'prefecture' then r.prefecture_code
-            when 'county' then r.county_code
+            when 'prefecture' then f.prefecture_code
+            when 'county' then f.county_code
         end as member_code
     from fct_indicator_month as f
-    inner join stg_indicators as i on i.indicator_id = f.indicator_id
-    inner join dim_region as r on r.region_code = f.region_code
     where f.plan_year = $plan_year
       and list_contains($indicator_ids, f.indicator_id)
-      and $within in (r.province_code, r.prefecture_code, r.county_code, r.region_code)
+      and $within in (f.province_code, f.prefecture_code, f.county_code, f.region_code)
 ),
 per_source as (
     select

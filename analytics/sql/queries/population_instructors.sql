@@ -1,0 +1,24 @@
+-- grain: one row for the province and one per prefecture: family health instructors in post as of $as_of
+-- Instructors are a stock: each village's latest report up to $as_of (the mart carries a
+-- report forward to later months), summed over the villages of the region. A region none
+-- of whose villages has reported has no row (no data, not zero).
+with latest as (
+    select
+        f.region_code,
+        arg_max(f.instructors_in_post, f.period_end) as instructors_in_post,
+        max(f.last_period) as last_period
+    from fct_instructor_village_month as f
+    where f.plan_year = $plan_year
+      and f.period_end <= $as_of
+    group by f.region_code
+)
+select
+    coalesce(r.prefecture_code, r.province_code) as region_code,
+    sum(l.instructors_in_post)::double as instructors_in_post,
+    count(*)::bigint as villages_reported,
+    max(l.last_period) as last_period
+from latest as l
+inner join dim_region as r on r.region_code = l.region_code
+group by grouping sets ((r.province_code), (r.prefecture_code))
+having coalesce(r.prefecture_code, r.province_code) is not null
+order by region_code
