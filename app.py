@@ -16,6 +16,7 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
+from ui.components import presentation_mode
 from ui.i18n import t
 from ui.nav import PAGES
 from ui.state import render_global_filters
@@ -28,7 +29,10 @@ st.set_page_config(
 )
 
 # Filters first: the language they hold decides the page titles below.
-st.session_state["filters"] = render_global_filters()
+filters = render_global_filters()
+st.session_state["filters"] = filters
+if filters.present:
+    presentation_mode()
 
 page = st.navigation(
     [

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics.queries import PROVINCE_CODE
 from ui import cached, maps
 from ui.charts import attainment as charts
-from ui.components import indicator_info, page_header, status_label, status_legend
+from ui.components import indicator_info, page_header, show_chart, status_label, status_legend
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters, page_choice
 from ui.theme import STATUS_COLORS, STATUS_ORDER
@@ -69,15 +69,15 @@ def render(f: Filters) -> None:
                 for c in labels
             },
             legend=charts.legend_pairs({s: status_label(s) for s in STATUS_ORDER}),
-            height=520,
+            height=800 if f.present else 520,
         )
         if shapes:
-            st.plotly_chart(
+            show_chart(
                 fig,
                 key="attainment_map",
+                filters=f,
                 on_select=lambda: _drill("attainment_map"),
                 selection_mode="points",
-                config={"displaylogo": False},
             )
             if level == "prefecture":
                 st.caption(t("attainment.map_click"))
@@ -97,7 +97,6 @@ def render(f: Filters) -> None:
                 "rank": st.column_config.NumberColumn(t("attainment.col.rank"), width="small"),
                 "region": t(f"level.{level}"),
                 "actual": st.column_config.TextColumn(t("attainment.col.actual")),
-                "target": st.column_config.TextColumn(t("attainment.col.target")),
                 "expected": st.column_config.TextColumn(t("attainment.col.expected")),
                 "pace": st.column_config.ProgressColumn(
                     t("attainment.col.pace"), min_value=0.0, max_value=1.5, format="percent"
@@ -110,7 +109,7 @@ def render(f: Filters) -> None:
     st.subheader(t("attainment.scorecard_title", level=t(f"level.{level}")))
     judged = [i for i in options if not inds.set_index("indicator_id").loc[i, "is_component"]]
     card = table[table["indicator_id"].isin(judged)]
-    st.plotly_chart(
+    show_chart(
         charts.scorecard(
             card,
             region_labels=labels,
@@ -119,13 +118,13 @@ def render(f: Filters) -> None:
             cell_text={(r.region_code, r.indicator_id): _pct(r.pace) for r in card.itertuples() if pd.notna(r.pace)},
         ),
         key="attainment_scorecard",
-        config={"displaylogo": False},
+        filters=f,
     )
     st.caption(t("attainment.scorecard_note"))
 
     st.subheader(t("attainment.series_title", region=_region_name(f, labels)))
     series = cached.indicator_series(version, f.plan_year, indicator, f.region)
-    st.plotly_chart(
+    show_chart(
         charts.progress_over_months(
             series,
             actual_name=t("attainment.actual"),
@@ -134,10 +133,11 @@ def render(f: Filters) -> None:
             y_title=_unit(ind, lang),
             as_of=f.as_of,
             as_of_label=t("attainment.as_of_marker", as_of=f.as_of.isoformat()),
+            month_labels=t("month.names").split(","),
             percent=ind["target_rule"] == "coverage",
         ),
         key="attainment_series",
-        config={"displaylogo": False},
+        filters=f,
     )
 
 
@@ -175,7 +175,6 @@ def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: st
             "code": data["region_code"],
             "region": [labels.get(c, c) for c in data["region_code"]],
             "actual": [_fmt(v, ind) for v in data["actual"]],
-            "target": [_fmt(v, ind) for v in data["target"]],
             "expected": [_fmt(v, ind) for v in data["expected"]],
             "pace": data["pace"],
             "status": [status_label(str(s)) for s in data["status"]],

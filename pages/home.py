@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import narrative
 from analytics.queries import PROVINCE_CODE
 from ui import cached, charts
-from ui.components import kpi_card, page_header, status_label, status_legend
+from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_COLORS, STATUS_ORDER
@@ -53,7 +53,7 @@ def render(f: Filters) -> None:
     counts = counts.groupby(["area_no", "status"]).size().rename("n").reset_index()
     area_titles = items.drop_duplicates("area_no").set_index("area_no")[name_col("area_title", lang)]
     st.subheader(t("home.chart.title"))
-    st.plotly_chart(
+    show_chart(
         charts.status_by_group(
             counts,
             group_col="area_no",
@@ -62,7 +62,7 @@ def render(f: Filters) -> None:
             x_title=t("home.chart.x"),
         ),
         key="home_status_chart",
-        config={"displaylogo": False},
+        filters=f,
     )
     st.caption(t("home.chart.note"))
 

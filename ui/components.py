@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui import cached
@@ -45,7 +46,11 @@ def _date(value: object) -> str | None:
 
 
 def status_legend() -> None:
-    """The status colours with their names, in one line: shown wherever status colours are."""
+    """The status colours with their names, in one line: shown wherever status colours are.
+
+    In presentation mode the legend is pinned to the bottom of the screen, so it stays in
+    view while the charts are scrolled one screen at a time.
+    """
     chips = " ".join(
         f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
         f'<span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
@@ -53,7 +58,7 @@ def status_legend() -> None:
         f"{status_label(s)}</span>"
         for s in STATUS_ORDER
     )
-    st.html(f'<div style="font-size:0.9rem;color:#57606a">{chips}</div>')
+    st.html(f'<div class="fpa-legend" style="font-size:0.9rem;color:#57606a">{chips}</div>')
 
 
 def source_note(text: str) -> None:
@@ -106,3 +111,32 @@ def kpi_card(
 def _text_on(status: str) -> str:
     """Readable text colour on a status chip: dark on the light greys, white elsewhere."""
     return "#1f2328" if status in ("no_data", "no_target", "not_yet_due") else "white"
+
+
+PRESENTATION_CSS = """
+<style>
+/* meetings: no sidebar, large type, legend pinned (charts are made taller by show_chart) */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem 4rem; }
+.fpa-legend { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: white;
+  border-top: 1px solid #d0d7de; padding: 6px 2rem; font-size: 1rem !important; }
+</style>
+"""
+
+
+def presentation_mode() -> None:
+    """Turn the page into its meeting version; the button at the top brings the normal view back."""
+    st.html(PRESENTATION_CSS)
+
+    def leave() -> None:
+        st.session_state["present"] = False
+
+    st.button(t("present.exit"), key="app_present_exit", on_click=leave, icon=":material/close_fullscreen:")
+
+
+def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) -> object:
+    """``st.plotly_chart`` with the house settings; in presentation mode taller, larger type."""
+    if filters.present:
+        fig.update_layout(height=max(int(fig.layout.height or 0), 720), font={"size": 20})
+    return st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from ui.theme import FONT_FAMILY
 
 NO_DATA_COLOR = "#d0d7de"
+MIN_LABEL_SHARE = 0.02  # a region smaller than this share of the map gets no printed label
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Shape:
     name_zh: str
     rings: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]  # (lons, lats) per outer ring
     centroid: tuple[float, float]
+    area: float  # in square degrees: only to compare regions' sizes
 
 
 def _ring_area_centroid(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
@@ -59,14 +61,16 @@ def load_shapes(path: Path) -> dict[str, Shape]:
         polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         rings = []
         best = (0.0, 0.0, 0.0)
+        total = 0.0
         for polygon in polygons:
             outer = np.asarray(polygon[0], dtype=float)
             rings.append((tuple(outer[:, 0].round(4)), tuple(outer[:, 1].round(4))))
             area, cx, cy = _ring_area_centroid(outer[:, 0], outer[:, 1])
+            total += abs(area)
             if abs(area) > abs(best[0]):
                 best = (area, cx, cy)
         code = str(props.get("region_code") or feature.get("id"))
-        shapes[code] = Shape(code, str(props.get("name_zh", code)), tuple(rings), (best[1], best[2]))
+        shapes[code] = Shape(code, str(props.get("name_zh", code)), tuple(rings), (best[1], best[2]), total)
     return shapes
 
 
@@ -118,13 +122,16 @@ def region_map(
                 name=labels.get(code, code),
             )
         )
-    # labels with a clickable marker each; customdata carries the code for selections
+    # labels with a clickable marker each; customdata carries the code for selections.
+    # Regions too small to hold their name (city districts) keep the marker and hover text
+    # but no label, so neighbouring names do not print over each other.
+    drawn = sum(shapes[c].area for c in codes) or 1.0
     fig.add_trace(
         go.Scatter(
             x=[shapes[c].centroid[0] for c in codes],
             y=[shapes[c].centroid[1] for c in codes],
             mode="markers+text",
-            text=[labels.get(c, c) for c in codes],
+            text=[labels.get(c, c) if shapes[c].area / drawn >= MIN_LABEL_SHARE else "" for c in codes],
             textposition="middle center",
             textfont={"family": FONT_FAMILY, "size": 12, "color": "#1f2328"},
             marker={"size": 18, "color": "rgba(255,255,255,0.01)"},

@@ -27,6 +27,7 @@ class Filters:
     as_of: dt.date
     region: str  # the province, or one prefecture
     data_version: str
+    present: bool = False  # presentation mode: large type, one chart a screen, no sidebar
 
     @property
     def level_below(self) -> str:
@@ -99,12 +100,16 @@ def render_global_filters() -> Filters:
             format_func=lambda code: names.get(code, code),
             key="region",
         )
+        if "present" not in st.session_state:
+            st.session_state["present"] = st.query_params.get("present") == "1"
+        st.toggle(t("filters.present"), key="present", help=t("filters.present_help"))
     filters = Filters(
         lang=lang,
         plan_year=int(st.session_state["year"]),
         as_of=dt.date.fromisoformat(st.session_state["as_of"]),
         region=st.session_state["region"],
         data_version=version,
+        present=bool(st.session_state["present"]),
     )
     wanted = {
         "lang": filters.lang,
@@ -116,6 +121,10 @@ def render_global_filters() -> Filters:
         # write only what changed: every write is a message to the browser
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    if filters.present and st.query_params.get("present") != "1":
+        st.query_params["present"] = "1"
+    elif not filters.present and "present" in st.query_params:
+        del st.query_params["present"]
     return filters
 
 

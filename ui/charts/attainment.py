@@ -75,6 +75,7 @@ def progress_over_months(
     y_title: str,
     as_of: object,
     as_of_label: str,
+    month_labels: Sequence[str],
     percent: bool = False,
 ) -> go.Figure:
     """Actual by month end against the prorated target line and the full target.
@@ -103,16 +104,28 @@ def progress_over_months(
         name=actual_name,
         mode="lines+markers",
         line={"color": "#1f6feb", "width": 3},
-        marker={"size": 8, "color": [STATUS_COLORS[s] for s in series["status"]], "line": {"color": "white", "width": 1}},
+        marker={
+            "size": 8,
+            "color": [STATUS_COLORS[s] for s in series["status"]],
+            "line": {"color": "white", "width": 1},
+        },
         connectgaps=False,
     )
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": "#cf222e", "width": 1})
     fig.add_annotation(
-        x=pd.Timestamp(as_of), y=1, yref="paper", text=as_of_label, showarrow=False, yanchor="bottom", font={"color": "#cf222e"}
+        x=pd.Timestamp(as_of),
+        y=1,
+        yref="paper",
+        text=as_of_label,
+        showarrow=False,
+        yanchor="bottom",
+        font={"color": "#cf222e"},
     )
     fig.update_layout(yaxis_title=y_title, hovermode="x unified")
     fig.update_yaxes(rangemode="tozero", gridcolor="#eaeef2", tickformat=".0%" if percent else None)
-    fig.update_xaxes(dtick="M1", tickformat="%m月" if "月" in as_of_label else "%b")
+    # ticks on the month ends the reports are for, named by the month (a date axis would
+    # put "Feb" under 31 January)
+    fig.update_xaxes(tickvals=list(series["month_end"]), ticktext=list(month_labels))
     return base_layout(fig, height=380)
 
 
