@@ -18,7 +18,6 @@ from analytics.queries import (
     PROVINCE_CODE,
     indicator_actuals,
     indicators,
-    region_placement,
     regions_at_level,
     run,
     targets,
@@ -71,19 +70,22 @@ def attainment_table(
     inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
     tgts = targets(con, plan_year=plan_year)
     tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
-    codes = list(regions_at_level(con, level=level, within=within)["region_code"])
+    regions = regions_at_level(con, level=level, within=within)
+    codes = list(regions["region_code"])
     raw = indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=level, within=within)
     raw = raw[raw["indicator_id"].isin(childcare.INDICATORS)].reset_index(drop=True)
     filled = childcare.fill_register_zeros(raw, codes, register_points=register_points(con, plan_year=plan_year))
+    # none of the five is a ratio, so the actuals need no composing before they are judged
     return attainment.evaluate(
-        attainment.compose_actuals(filled, inds),
+        filled,
         inds,
         tgts,
         as_of=as_of,
         plan_year=plan_year,
         level=level,
         region_codes=codes,
-        placement=region_placement(con),
+        # where each region lies only matters to every-region rules, which none of the five has
+        placement=regions[["region_code", "province_code", "prefecture_code", "county_code"]],
     )
 
 

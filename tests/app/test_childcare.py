@@ -1,0 +1,87 @@
+"""The childcare page as a user sees it: its figures against an independent pandas computation
+over the Parquet (province and two prefectures), a prefecture without points (0 when the
+register exists, "no data" when nothing was reported), its filters, in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import db
+from tests.app.test_pages import run_page
+from tests.unit.childcare_independent import independent, without_prefecture
+from ui.i18n import catalog
+
+PAGE = "pages/childcare.py"
+JULY = dt.date(2023, 7, 31)  # 永州's closed point (closed 2023-07-21) no longer counts
+
+
+def _metric(at: AppTest, lang: str, key: str) -> str:
+    label = catalog(lang)[key]
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _check_headline(at: AppTest, lang: str, expected: dict[str, float]) -> None:
+    assert _number(_metric(at, lang, "childcare.kpi.points")) == expected["points"]
+    assert _number(_metric(at, lang, "childcare.kpi.places")) == expected["places"]
+    assert _number(_metric(at, lang, "childcare.kpi.funds")) == pytest.approx(expected["funds"])
+    # shown with 3 decimals
+    assert _number(_metric(at, lang, "childcare.kpi.per_1000")) == pytest.approx(expected["per_1000"], abs=5e-4)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headline_matches_an_independent_computation(lang: str) -> None:
+    truth = independent(db.DEFAULT_DATA_DIR, JULY)
+    at = run_page(PAGE, lang=lang, as_of=JULY.isoformat())
+    assert not at.exception, [e.message for e in at.exception]
+    _check_headline(at, lang, truth.loc["430000"].to_dict())
+    for code in ("430100", "431100"):
+        at.selectbox(key="region").set_value(code).run()
+        assert not at.exception, [e.message for e in at.exception]
+        _check_headline(at, lang, truth.loc[code].to_dict())
+
+
+def _points_table(at: AppTest) -> pd.DataFrame:
+    # AppTest does not expose a dataframe's key: the list is the table with a point-name column
+    name = catalog("zh")["childcare.col.name"]
+    return next(d.value for d in at.dataframe if name in d.value.columns)
+
+
+def test_the_state_filter_narrows_the_list_of_points() -> None:
+    at = run_page(PAGE, lang="zh", as_of="2023-12-31")
+    everything = _points_table(at)
+    assert len(everything) == 23  # every point of the bundled register was planned by 31 December
+    at.multiselect(key="childcare_state_filter").set_value(["closed"]).run()
+    closed = _points_table(at)
+    # two points closed in 2023 (永州 on 07-21, 湘西 on 11-18)
+    assert len(closed) == 2
+    assert set(closed[catalog("zh")["childcare.col.state"]]) == {catalog("zh")["childcare.state.closed"]}
+
+
+def test_a_prefecture_without_points_shows_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FPA_DATA_DIR", str(without_prefecture(tmp_path, "430800")))
+    at = run_page(PAGE, lang="zh", as_of="2023-12-31", region="430800")
+    assert not at.exception, [e.message for e in at.exception]
+    assert _metric(at, "zh", "childcare.kpi.points") == "0"
+    assert _metric(at, "zh", "childcare.kpi.places") == "0"
+    assert _metric(at, "zh", "childcare.kpi.funds") == "0"
+    assert _metric(at, "zh", "childcare.kpi.per_1000") == "0.000"
+    assert any(c.value == catalog("zh")["childcare.rule.register"] for c in at.caption)
+
+
+def test_without_a_register_the_page_says_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FPA_DATA_DIR", str(without_prefecture(tmp_path, None)))
+    at = run_page(PAGE, lang="en", as_of="2023-12-31", region="430800")
+    assert not at.exception, [e.message for e in at.exception]
+    no_data = catalog("en")["status.no_data"]
+    for key in ("childcare.kpi.points", "childcare.kpi.places", "childcare.kpi.funds", "childcare.kpi.per_1000"):
+        assert _metric(at, "en", key) == no_data, key
+    assert any(c.value == catalog("en")["childcare.rule.register_empty"].format(year=2023) for c in at.caption)

@@ -1,0 +1,271 @@
+"""Figures of the childcare page (pure: DataFrames and texts in, figures out)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.charts import base_layout
+from ui.theme import SEQUENTIAL, STATUS_COLORS
+
+# Pipeline states are not attainment statuses, so they do not borrow the status palette:
+# the blues of the sequential scale for the way to opening, a neutral grey for closed.
+STATE_COLORS = {
+    "planned": SEQUENTIAL[1],
+    "under_construction": SEQUENTIAL[2],
+    "open": SEQUENTIAL[3],
+    "closed": "#afb8c1",
+}
+# The map's scale starts at a light blue, not white: a region that reported 0 must stay
+# distinguishable from the white background and from the grey of "no data".
+MAP_SCALE = SEQUENTIAL[1:]
+NEUTRAL_BAR = SEQUENTIAL[3]  # a bar with no target to be judged against
+TARGET_COLOR = "#1f2328"
+EXPECTED_COLOR = "#57606a"
+HIGHLIGHT_COLOR = "#b3261e"
+
+
+def short_name(name: str) -> str:
+    """A region's name short enough for a chart axis or a map label.
+
+    Autonomous prefectures and counties carry their peoples in the name (湘西土家族苗族自治州,
+    Xiangxi Tujia and Miao Autonomous Prefecture); charts use the usual short form
+    (湘西州, Xiangxi). Tables keep the full name.
+    """
+    zh = re.fullmatch(r"(\w{2})\w*自治(州|县)", name)
+    if zh:
+        return zh.group(1) + zh.group(2)
+    en = re.fullmatch(r"(\S+) .*Autonomous (Prefecture|County)", name)
+    if en:
+        return en.group(1) + (" County" if en.group(2) == "County" else "")
+    return name
+
+
+def fmt(value: object, decimals: int = 0, missing: str = "") -> str:
+    """A number with thousands separators, or ``missing`` for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):  # type: ignore[call-overload]
+        return missing
+    return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+
+
+def attainment_bars(
+    df: pd.DataFrame,
+    *,
+    measure: str,
+    labels: Mapping[str, str],
+    status_labels: Mapping[str, str],
+    names: Mapping[str, str],
+    x_title: str,
+    no_data: str,
+    decimals: int = 0,
+) -> go.Figure:
+    """Horizontal bars, one per region in the order of ``labels``: the actual coloured by status,
+    the target as a tick and the expected-by-now as a diamond.
+
+    ``df``: a breakdown (``analytics.childcare.breakdown``) with region_code and the
+    columns ``measure``, ``measure``_target, _expected, _status. ``names``: legend names
+    for actual, target and expected. A region without data gets no bar, and ``no_data``
+    is written where it would be.
+    """
+    d = df.set_index("region_code").reindex(list(labels))
+    y = [labels[c] for c in d.index]
+    statuses = d[f"{measure}_status"].fillna("no_data")
+    colors = [STATUS_COLORS[s] if s not in ("no_target",) else NEUTRAL_BAR for s in statuses]
+    actual = d[measure]
+    text = [fmt(v, decimals, no_data) for v in actual]
+    fig = go.Figure()
+    fig.add_bar(
+        y=y,
+        x=actual.fillna(0),
+        orientation="h",
+        marker_color=colors,
+        name=names["actual"],
+        customdata=[[t, status_labels.get(s, s)] for t, s in zip(text, statuses, strict=True)],
+        hovertemplate="%{y}<br>" + names["actual"] + ": %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        showlegend=False,
+    )
+    # the figure is written right of the bar and of its target and expected marks, so
+    # nothing covers it; a 0 or a missing value is written in its status colour
+    ends = pd.concat([actual, d[f"{measure}_target"], d[f"{measure}_expected"]], axis=1).max(axis=1).fillna(0)
+    fig.add_scatter(
+        y=y,
+        x=ends,
+        mode="text",
+        text=[f"  {v}" for v in text],
+        textposition="middle right",
+        textfont={
+            "color": [
+                STATUS_COLORS["not_yet_due"] if pd.isna(v) else (c if v == 0 else "#1f2328")
+                for v, c in zip(actual, colors, strict=True)
+            ]
+        },
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
+    )
+    for col, symbol, color, key in (
+        (f"{measure}_target", "line-ns-open", TARGET_COLOR, "target"),
+        (f"{measure}_expected", "diamond", EXPECTED_COLOR, "expected"),
+    ):
+        values = d[col]
+        if values.notna().any():
+            fig.add_scatter(
+                y=y,
+                x=values,
+                mode="markers",
+                marker={"symbol": symbol, "size": 14 if key == "target" else 9, "color": color, "line": {"width": 2}},
+                name=names[key],
+                hovertemplate="%{y}<br>" + names[key] + ": %{x:,." + str(decimals) + "f}<extra></extra>",
+            )
+    top = float(pd.concat([actual, d[f"{measure}_target"], d[f"{measure}_expected"]]).max(skipna=True) or 0)
+    fig.update_xaxes(title=x_title, gridcolor="#eaeef2", rangemode="tozero", range=[0, max(top, 1) * 1.25])
+    fig.update_yaxes(autorange="reversed", type="category")
+    return base_layout(fig, height=90 + 28 * len(y))
+
+
+def pipeline_area(
+    df: pd.DataFrame,
+    *,
+    state_labels: Mapping[str, str],
+    x_title: str,
+    y_title: str,
+) -> go.Figure:
+    """Points in each state at each month end, stacked (planned at the bottom, closed on top).
+
+    ``df``: period_end, state, points (``analytics.childcare.pipeline``).
+    """
+    fig = go.Figure()
+    for state, label in state_labels.items():
+        part = df[df["state"] == state].sort_values("period_end")
+        # month ends as category labels: a date axis would put 31 January under "Feb"
+        months = [pd.Timestamp(d).strftime("%Y-%m") for d in part["period_end"]]
+        fig.add_bar(
+            x=months,
+            y=part["points"],
+            name=label,
+            marker_color=STATE_COLORS[state],
+            hovertemplate="%{x}<br>" + label + ": %{y}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(title=x_title, type="category")
+    fig.update_yaxes(title=y_title, rangemode="tozero", gridcolor="#eaeef2", tickformat=",d")
+    return base_layout(fig, height=340)
+
+
+def places_bars(
+    df: pd.DataFrame,
+    *,
+    group_col: str,
+    labels: Mapping[str, str],
+    state_labels: Mapping[str, str],
+    x_title: str,
+) -> go.Figure:
+    """Places per region, stacked by the state of their point (open first).
+
+    ``df``: ``group_col``, state, places (``analytics.childcare.places_by_state``).
+    """
+    fig = go.Figure()
+    order = list(labels)
+    for state, label in state_labels.items():
+        part = df[df["state"] == state].set_index(group_col)["places"].reindex(order).fillna(0)
+        fig.add_bar(
+            y=[labels[c] for c in order],
+            x=part,
+            orientation="h",
+            name=label,
+            marker_color=STATE_COLORS[state],
+            hovertemplate="%{y}<br>" + label + ": %{x:,d}<extra></extra>",
+        )
+    totals = df[df["state"].isin(list(state_labels))].groupby(group_col)["places"].sum().reindex(order).fillna(0)
+    fig.add_scatter(
+        y=[labels[c] for c in order],
+        x=totals,
+        mode="text",
+        text=[fmt(v) for v in totals],
+        textposition="middle right",
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(
+        title=x_title, gridcolor="#eaeef2", rangemode="tozero", range=[0, max(float(totals.max()), 1) * 1.15]
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    return base_layout(fig, height=90 + 28 * len(order))
+
+
+def per_thousand_bars(
+    df: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    goal: float,
+    goal_label: str,
+    highlight: Sequence[str],
+    x_title: str,
+    no_data: str,
+) -> go.Figure:
+    """Places per 1,000 residents per region, with the goal drawn as a vertical line.
+
+    ``df``: region_code, per_1000 (``analytics.childcare.per_thousand``). Regions in
+    ``highlight`` are drawn in the association's red; the axis always reaches the goal,
+    so the distance to it stays visible even when the bars are short.
+    """
+    d = df.set_index("region_code").reindex(list(labels))
+    y = [labels[c] for c in d.index]
+    values = d["per_1000"]
+    fig = go.Figure()
+    fig.add_bar(
+        y=y,
+        x=values.fillna(0),
+        orientation="h",
+        marker_color=[HIGHLIGHT_COLOR if c in highlight else NEUTRAL_BAR for c in d.index],
+        text=[fmt(v, 3, no_data) for v in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}<br>" + x_title + ": %{text}<extra></extra>",
+        showlegend=False,
+    )
+    fig.add_vline(
+        x=goal,
+        line={"color": HIGHLIGHT_COLOR, "dash": "dash", "width": 2},
+        annotation={"text": goal_label, "font": {"color": HIGHLIGHT_COLOR}},
+        annotation_position="top left",
+    )
+    top = max(goal, float(values.max(skipna=True) if values.notna().any() else 0))
+    fig.update_xaxes(title=x_title, range=[0, top * 1.12], gridcolor="#eaeef2")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig = base_layout(fig, height=110 + 28 * len(y))
+    fig.update_layout(margin={"t": 50})
+    return fig
+
+
+def sequential_colors(values: Mapping[str, float | None]) -> tuple[dict[str, str], float]:
+    """A fill per region from the sequential scale (0 → lightest), and the scale's top.
+
+    Regions whose value is missing get no colour (the map draws them grey, "no data").
+    """
+    known = {c: float(v) for c, v in values.items() if v is not None and not math.isnan(float(v))}
+    top = max(known.values(), default=0.0)
+    colors = {}
+    for code, v in known.items():
+        pos = 0.0 if top <= 0 else v / top
+        colors[code] = _interpolate(MAP_SCALE, pos)
+    return colors, top
+
+
+def sequential_scale() -> list[tuple[float, str]]:
+    n = len(MAP_SCALE) - 1
+    return [(i / n, c) for i, c in enumerate(MAP_SCALE)]
+
+
+def _interpolate(palette: Sequence[str], pos: float) -> str:
+    pos = min(max(pos, 0.0), 1.0) * (len(palette) - 1)
+    i = min(int(pos), len(palette) - 2)
+    frac = pos - i
+    a, b = palette[i], palette[i + 1]
+    rgb = [round(int(a[k : k + 2], 16) * (1 - frac) + int(b[k : k + 2], 16) * frac) for k in (1, 3, 5)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
