@@ -51,6 +51,11 @@ class Thresholds:
 
 THRESHOLDS: Final = Thresholds()
 
+# A training class whose completion rate (sum of completed / sum of enrolled) is below this
+# is highlighted for follow-up on the training page. Set by the dashboard, not the notice:
+# fewer than 3 in 5 of those enrolled finishing a class is worth asking about.
+COMPLETION_THRESHOLD: Final = 0.6
+
 
 def plan_start(plan_year: int) -> dt.date:
     return dt.date(plan_year, 1, 1)
@@ -217,7 +222,8 @@ def evaluate(
     Parameters
     ----------
     actuals:
-        composed actuals (see :func:`compose_actuals`) for the regions being judged.
+        per-region actuals (``sql/queries/indicator_actuals.sql``: indicator_id,
+        region_code, actual, n_rows, numerator, denominator) for the regions judged.
     indicators, targets:
         the plan tables (targets already filtered to ``plan_year``).
     level, region_codes:
@@ -226,51 +232,60 @@ def evaluate(
         region_code with province_code, prefecture_code and county_code: where each
         region lies, so an every-region rule can count the lower regions inside a higher one.
     level_actuals:
-        composed actuals at other levels, keyed by level name; an every-region rule whose
-        target level is below the judged level is counted from these.
+        actuals at other levels, keyed by level name; an every-region rule whose target
+        level is below the judged level is counted from these.
     baselines:
         (indicator_id, region_code) → the coverage reported at the end of January: where
         the expected line of a coverage target starts (see :func:`expected_value`).
 
     Returns one row per (indicator, region) with :data:`ATTAINMENT_COLUMNS`.
     """
-    level_actuals = level_actuals or {}
+    # Plain dicts and lists below: this runs for every indicator in every region, and
+    # row-wise pandas access costs more than the queries that feed it.
     baselines = baselines or {}
-    judged = indicators[~indicators["is_component"].astype(bool)]
-    act = {(r.indicator_id, r.region_code): r for r in actuals.itertuples(index=False)}
-    tgt = {(r.indicator_id, r.region_code): r for r in targets.itertuples(index=False)}
-    container = placement.set_index("region_code")[f"{level}_code"].to_dict() if level != "" else {}
+    act = _by_key(actuals, ("actual", "n_rows", "numerator", "denominator"))
+    tgt = _by_key(targets, ("target_value", "due_date"))
+    per_indicator: dict[str, list[tuple[str, float]]] = {}
+    for (ind_id, code), (value, _due_date) in tgt.items():
+        per_indicator.setdefault(ind_id, []).append((code, _float(value)))
+    lower = {lv: _by_key(frame, ("actual", "n_rows")) for lv, frame in (level_actuals or {}).items()}
+    container = dict(zip(placement["region_code"], placement[f"{level}_code"], strict=True))
     out: list[dict[str, object]] = []
-    for ind in judged.itertuples(index=False):
-        per_region = ind.target_rule == "every_region_at_least" and ind.target_level != level
-        if per_region:
-            counted = _count_reached(ind, targets, level_actuals.get(str(ind.target_level)), container)
+    for ind in indicators.to_dict("records"):
+        if bool(ind["is_component"]):
+            continue
+        ind_id, rule = str(ind["indicator_id"]), str(ind["target_rule"])
+        per_region = rule == "every_region_at_least" and ind["target_level"] != level
+        counted = (
+            _count_reached(per_indicator.get(ind_id, []), lower.get(str(ind["target_level"])), ind_id, container)
+            if per_region
+            else {}
+        )
         for code in region_codes:
-            rec: dict[str, object] = {c: None for c in ATTAINMENT_COLUMNS}
-            rec.update(indicator_id=ind.indicator_id, region_code=code, has_data=False)
-            target_row = tgt.get((ind.indicator_id, code))
-            due = _due(target_row, plan_year)
+            rec: dict[str, object] = dict.fromkeys(ATTAINMENT_COLUMNS)
+            rec.update(indicator_id=ind_id, region_code=code, has_data=False)
+            target_row = tgt.get((ind_id, code))
+            due = _due(None if target_row is None else target_row[1], plan_year)
             rec["due_date"] = due
             if per_region:
                 rec.update(counted.get(code, {"target": None}))
             else:
-                a = act.get((ind.indicator_id, code))
+                a = act.get((ind_id, code))
                 if a is not None:
-                    rec["actual"] = _num(a.actual)
-                    rec["has_data"] = _float(a.n_rows) > 0
-                    rec["numerator"] = _num(getattr(a, "numerator", None))
-                    rec["denominator"] = _num(getattr(a, "denominator", None))
-                rec["target"] = None if target_row is None else _float(target_row.target_value)
+                    rec.update(
+                        actual=_num(a[0]), has_data=_float(a[1]) > 0, numerator=_num(a[2]), denominator=_num(a[3])
+                    )
+                rec["target"] = None if target_row is None else _float(target_row[0])
             target = _num(rec["target"])
-            baseline = baselines.get((str(ind.indicator_id), code)) if ind.target_rule == "coverage" else None
+            actual = _num(rec["actual"])
+            baseline = baselines.get((ind_id, code)) if rule == "coverage" else None
             expected = (
                 None
                 if target is None
                 else expected_value(
-                    target, as_of, plan_year=plan_year, due=due, proration=str(ind.proration), baseline=baseline
+                    target, as_of, plan_year=plan_year, due=due, proration=str(ind["proration"]), baseline=baseline
                 )
             )
-            actual = _num(rec["actual"])
             rec["expected"] = expected
             rec["status"] = judge(
                 actual,
@@ -278,7 +293,7 @@ def evaluate(
                 expected,
                 has_data=bool(rec["has_data"]),
                 overdue=as_of > due,
-                target_rule=str(ind.target_rule),
+                target_rule=rule,
                 thresholds=thresholds,
             )
             rec["attainment"] = _safe_div(actual, target)
@@ -287,10 +302,21 @@ def evaluate(
     return pd.DataFrame(out, columns=ATTAINMENT_COLUMNS)
 
 
+def _by_key(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """(indicator_id, region_code) → the values of ``columns`` (absent columns read as None)."""
+    cols = [frame[c].tolist() if c in frame else [None] * len(frame) for c in columns]
+    keys = zip(frame["indicator_id"].tolist(), frame["region_code"].tolist(), strict=True)
+    return (
+        {(str(i), str(r)): values for (i, r), values in zip(keys, zip(*cols, strict=True), strict=True)}
+        if len(frame)
+        else {}
+    )
+
+
 def _count_reached(
-    ind: Any,
-    targets: pd.DataFrame,
-    lower: pd.DataFrame | None,
+    members_targets: list[tuple[str, float]],
+    lower: Mapping[tuple[str, str], tuple[Any, ...]] | None,
+    indicator_id: str,
     container: Mapping[Any, Any],
 ) -> dict[str, dict[str, object]]:
     """For an every-region rule: per judged region, how many member regions reached their minimum.
@@ -298,42 +324,35 @@ def _count_reached(
     Members are the regions that carry a per-region target and lie inside the judged
     region; a member that did not report counts as not reached (and is listed).
     """
-    indicator_id = str(ind.indicator_id)
-    own = targets[targets["indicator_id"] == indicator_id]
-    values: dict[str, tuple[float | None, float]] = {}
-    if lower is not None:
-        for r in lower[lower["indicator_id"] == indicator_id].itertuples(index=False):
-            values[str(r.region_code)] = (_num(r.actual), _float(r.n_rows))
-    result: dict[str, dict[str, object]] = {}
-    for m in own.itertuples(index=False):
-        parent = container.get(str(m.region_code))
-        if parent is None or pd.isna(parent) or parent == m.region_code:  # type: ignore[call-overload]
+    lower = lower or {}
+    result: dict[str, dict[str, Any]] = {}
+    for code, minimum in members_targets:
+        parent = container.get(code)
+        if parent is None or pd.isna(parent) or parent == code:
             continue
         slot = result.setdefault(str(parent), {"members": [], "reached": [], "has_data": False})
-        slot["members"].append(str(m.region_code))  # type: ignore[attr-defined]
-        actual, n_rows = values.get(str(m.region_code), (None, 0.0))
-        slot["has_data"] = bool(slot["has_data"]) or n_rows > 0
-        if actual is not None and actual >= _float(m.target_value):
-            slot["reached"].append(str(m.region_code))  # type: ignore[attr-defined]
-    out: dict[str, dict[str, object]] = {}
-    for parent, slot in result.items():
-        members: list[str] = slot["members"]  # type: ignore[assignment]
-        reached: list[str] = slot["reached"]  # type: ignore[assignment]
-        out[parent] = {
-            "actual": float(len(reached)),
-            "target": float(len(members)),
+        slot["members"].append(code)
+        actual, n_rows = lower.get((indicator_id, code), (None, 0))[:2]
+        slot["has_data"] = slot["has_data"] or _float(n_rows or 0) > 0
+        value = _num(actual)
+        if value is not None and value >= minimum:
+            slot["reached"].append(code)
+    return {
+        parent: {
+            "actual": float(len(slot["reached"])),
+            "target": float(len(slot["members"])),
             "has_data": slot["has_data"],
-            "regions_total": len(members),
-            "regions_reached": len(reached),
-            "regions_missing": sorted(set(members) - set(reached)),
+            "regions_total": len(slot["members"]),
+            "regions_reached": len(slot["reached"]),
+            "regions_missing": sorted(set(slot["members"]) - set(slot["reached"])),
         }
-    return out
+        for parent, slot in result.items()
+    }
 
 
-def _due(target_row: object | None, plan_year: int) -> dt.date:
-    due = getattr(target_row, "due_date", None)
-    if due is not None and pd.notna(due):
-        return pd.Timestamp(due).date()
+def _due(due: object, plan_year: int) -> dt.date:
+    if due is not None and pd.notna(due):  # type: ignore[call-overload]
+        return pd.Timestamp(due).date()  # type: ignore[arg-type]
     return dt.date(plan_year, 12, 31)
 
 

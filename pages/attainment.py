@@ -32,9 +32,9 @@ def render(f: Filters) -> None:
     version, lang = f.data_version, f.lang
     inds = cached.indicators(version, f.plan_year)
     level = f.level_below
-    table = cached.attainment_table(version, f.plan_year, f.as_of, level, f.region)
     own_level = "province" if f.region == PROVINCE_CODE else "prefecture"
-    own = cached.attainment_table(version, f.plan_year, f.as_of, own_level, f.region)
+    tables = cached.attainment_tables(version, f.plan_year, (f.as_of,), (own_level, level), f.region)
+    table, own = tables[(f.as_of, level)], tables[(f.as_of, own_level)]
     judged_here = table.loc[table["status"] != "no_target", "indicator_id"].unique().tolist()
     options = [i for i in inds["indicator_id"] if i in set(judged_here)]
     if not options:

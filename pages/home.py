@@ -33,13 +33,17 @@ def render(f: Filters) -> None:
     version, lang = f.data_version, f.lang
     level = "province" if f.region == PROVINCE_CODE else "prefecture"
     inds = cached.indicators(version, f.plan_year).set_index("indicator_id")
-    now = _own(cached.attainment_table(version, f.plan_year, f.as_of, level, f.region), f.region)
-    before = _own(cached.attainment_table(version, f.plan_year, f.previous_month_end, level, f.region), f.region)
+    # this month and last, for the region and its sub-regions: one query
+    tables = cached.attainment_tables(
+        version, f.plan_year, (f.as_of, f.previous_month_end), (level, f.level_below), f.region
+    )
+    now = _own(tables[(f.as_of, level)], f.region)
+    before = _own(tables[(f.previous_month_end, level)], f.region)
 
     _cards(now, before, inds, f)
     _status_counts(now)
 
-    below = cached.attainment_table(version, f.plan_year, f.as_of, f.level_below, f.region)
+    below = tables[(f.as_of, f.level_below)]
     st.subheader(t("overview.narrative.title"))
     st.markdown(_narrative(now, below, inds, f))
 

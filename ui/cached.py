@@ -72,6 +72,13 @@ def regions_at_level(data_version: str, level: str, within: str) -> pd.DataFrame
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def attainment_tables(
+    data_version: str, plan_year: int, as_ofs: tuple[dt.date, ...], levels: tuple[str, ...], within: str
+) -> dict[tuple[dt.date, str], pd.DataFrame]:
+    return queries.attainment_tables(_cursor(), plan_year=plan_year, as_ofs=as_ofs, levels=levels, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def attainment_table(data_version: str, plan_year: int, as_of: dt.date, level: str, within: str) -> pd.DataFrame:
     return queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)
 
@@ -125,6 +132,29 @@ def childcare_population(data_version: str) -> pd.DataFrame:
 
 
 # --- training ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from analytics.queries import training as training_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def training_coverage(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return training_queries.coverage_month(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def training_short_units(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return training_queries.short_units(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def training_classes(data_version: str, plan_year: int, within: str) -> pd.DataFrame:
+    return training_queries.classes(_cursor(), plan_year=plan_year, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def training_participants(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return training_queries.participants(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
 
 # --- population ---
 # (imported here rather than at the top: several pages add to this file at the same time)

@@ -19,6 +19,6 @@ PAGES: Final = (
     PageSpec("pages/home.py", "home", "nav.home", ":material/home:"),
     PageSpec("pages/attainment.py", "attainment", "nav.attainment", ":material/leaderboard:"),
     PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
-    # training page
+    PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
     # population page
 )

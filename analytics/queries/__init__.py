@@ -105,34 +105,58 @@ def attainment_table(
     Columns: :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Every-region rules whose
     target level lies below ``level`` are counted from the actuals at that lower level.
     """
+    return attainment_tables(con, plan_year=plan_year, as_ofs=(as_of,), levels=(level,), within=within)[
+        (as_of, level)
+    ]
+
+
+def attainment_tables(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    plan_year: int,
+    as_ofs: tuple[dt.date, ...],
+    levels: tuple[str, ...],
+    within: str = PROVINCE_CODE,
+) -> dict[tuple[dt.date, str], pd.DataFrame]:
+    """:func:`attainment_table` for several dates and levels, from one scan of the facts.
+
+    A page that shows this month and last month, the region and its sub-regions asks once.
+    """
+    for level in levels:
+        _level(level)
     inds = indicators(con, plan_year=plan_year)
     tgts = targets(con, plan_year=plan_year)
-    regions = regions_at_level(con, level=level, within=within)
-
-    def composed(at_level: str, when: dt.date) -> pd.DataFrame:
-        return indicator_actuals(con, plan_year=plan_year, as_of=when, level=at_level, within=within)
-
-    own = composed(level, as_of)
-    lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}
-    below = LEVELS[LEVELS.index(level) + 1 :]
-    level_actuals = {lv: composed(lv, as_of) for lv in below if lv in lower_levels}
+    placement = region_placement(con)
     # coverage targets are prorated from the level reported at the end of January
+    january = attainment.month_ends(plan_year)[0]
+    dates = sorted({*as_ofs, january})
+    actuals = run(con, "indicator_actuals_levels", plan_year=plan_year, as_of_dates=dates, within=within)
+    actuals["as_of"] = pd.to_datetime(actuals["as_of"]).dt.date
+    parts = {key: frame.drop(columns=["as_of", "level"]) for key, frame in actuals.groupby(["as_of", "level"])}
+    empty = actuals.iloc[:0].drop(columns=["as_of", "level"])
     coverage = set(inds.loc[inds["target_rule"] == "coverage", "indicator_id"])
-    january = composed(level, attainment.month_ends(plan_year)[0]) if coverage else own.iloc[:0]
-    baselines = {
-        (str(i), str(c)): float(a)
-        for i, c, a in zip(january["indicator_id"], january["region_code"], january["actual"], strict=True)
-        if i in coverage and pd.notna(a)
-    }
-    return attainment.evaluate(
-        own,
-        inds,
-        tgts,
-        as_of=as_of,
-        plan_year=plan_year,
-        level=level,
-        region_codes=list(regions["region_code"]),
-        placement=region_placement(con),
-        level_actuals=level_actuals,
-        baselines=baselines,
-    )
+    lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}
+    out: dict[tuple[dt.date, str], pd.DataFrame] = {}
+    for level in levels:
+        codes = list(regions_at_level(con, level=level, within=within)["region_code"])
+        base = parts.get((january, level), empty)
+        baselines = {
+            (str(i), str(c)): float(a)
+            for i, c, a in zip(base["indicator_id"], base["region_code"], base["actual"], strict=True)
+            if i in coverage and pd.notna(a)
+        }
+        below = LEVELS[LEVELS.index(level) + 1 :]
+        for as_of in as_ofs:
+            out[(as_of, level)] = attainment.evaluate(
+                parts.get((as_of, level), empty),
+                inds,
+                tgts,
+                as_of=as_of,
+                plan_year=plan_year,
+                level=level,
+                region_codes=codes,
+                placement=placement,
+                level_actuals={lv: parts.get((as_of, lv), empty) for lv in below if lv in lower_levels},
+                baselines=baselines,
+            )
+    return out
