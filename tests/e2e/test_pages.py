@@ -60,8 +60,19 @@ def home_as_of_changes_the_done_count(tab: AppPage, lang: str) -> None:
     assert tab.url_params == {"lang": lang, "year": "2023", "as_of": "2023-06-30", "region": "430000"}
 
 
+def childcare_region_narrows_to_a_prefecture(tab: AppPage, lang: str) -> None:
+    points, region = t("childcare.kpi.points", lang), t("filters.region", lang)
+    province = as_int(tab.metrics()[points])
+    tab.select(region, "永州市" if lang == "zh" else "Yongzhou")
+    tab.wait_for_param("region", "431100")
+    yongzhou = as_int(tab.metrics()[points])
+    assert yongzhou < province, f"'{points}' should be smaller for 永州 than for the province: {yongzhou} vs {province}"
+    assert tab.sidebar_value(region) == ("永州市" if lang == "zh" else "Yongzhou")
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
+    "childcare": childcare_region_narrows_to_a_prefecture,
 }
 
 
