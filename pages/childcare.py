@@ -11,14 +11,13 @@ from analytics.attainment import THRESHOLDS, month_ends
 from analytics.queries import PROVINCE_CODE
 from ui import cached, maps
 from ui.charts import childcare as charts
-from ui.components import page_header, status_badge, status_label, status_legend
+from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.downloads import download_buttons
 from ui.i18n import name_col, t
-from ui.state import Filters
+from ui.state import Filters, current_filters
 from ui.theme import STATUS_COLORS
 
 KPIS = (("points", "childcare_points_open", 1), ("funds", "childcare_funds_yuan", 0), ("places", "childcare_places", 0))
-PLOT_CONFIG = {"displaylogo": False}
 
 
 def render(filters: Filters) -> None:
@@ -60,11 +59,11 @@ def render(filters: Filters) -> None:
         x_title=t("childcare.pipeline.x"),
         y_title=t("childcare.pipeline.y"),
     )
-    st.plotly_chart(fig, key="childcare_pipeline_chart", config=PLOT_CONFIG)
+    show_chart(fig, key="childcare_pipeline_chart", filters=filters)
     st.caption(t("childcare.pipeline.note"))
 
     st.subheader(t("childcare.places.title"))
-    _places(points, per, short, prefectures, below, region, states)
+    _places(points, per, short, prefectures, below, states, filters)
 
     st.subheader(t("childcare.map.title"))
     _map(table, per, short, prefectures, below, filters)
@@ -155,8 +154,9 @@ def _by_region(
                 names=names,
                 x_title=t(f"childcare.chart.{measure}_x"),
                 no_data=_no_data(),
+                integer=measure == "points",
             )
-            st.plotly_chart(fig, key=f"childcare_{measure}_chart", config=PLOT_CONFIG)
+            show_chart(fig, key=f"childcare_{measure}_chart", filters=filters)
     if below == "county":
         st.caption(t("childcare.by_region.county_note"))
     with st.expander(t("childcare.breakdown.details")):
@@ -183,9 +183,10 @@ def _places(
     labels: dict[str, str],
     prefectures: dict[str, str],
     below: str,
-    region: str,
     states: dict[str, str],
+    filters: Filters,
 ) -> None:
+    region = filters.region
     cols = st.columns(2)
     with cols[0]:
         st.markdown(f"**{t('childcare.places.chart_title')}**")
@@ -198,7 +199,7 @@ def _places(
             state_labels={s: states[s] for s in ("open", "under_construction", "planned")},
             x_title=t("childcare.places.x"),
         )
-        st.plotly_chart(fig, key="childcare_places_chart", config=PLOT_CONFIG)
+        show_chart(fig, key="childcare_places_chart", filters=filters)
         st.caption(t("childcare.places.note"))
     with cols[1]:
         st.markdown(f"**{t('childcare.per_1000.chart_title')}**")
@@ -215,12 +216,12 @@ def _places(
             x_title=t("childcare.per_1000.x"),
             no_data=_no_data(),
         )
-        st.plotly_chart(fig, key="childcare_per_1000_chart", config=PLOT_CONFIG)
+        show_chart(fig, key="childcare_per_1000_chart", filters=filters)
         st.caption(t("childcare.per_1000.highlight" if region != PROVINCE_CODE else "childcare.per_1000.province_row"))
     st.info(t("childcare.per_1000.demo_real"), icon=":material/info:")
     st.caption(t("childcare.per_1000.goal_note", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR))
     with st.expander(t("childcare.per_1000.details")):
-        sources = cached.childcare_population(st.session_state["filters"].data_version).set_index("region_code")
+        sources = cached.childcare_population(filters.data_version).set_index("region_code")
         names = {PROVINCE_CODE: t("filters.whole_province"), **prefectures}
         view = pd.DataFrame(
             {
@@ -291,7 +292,7 @@ def _map(
         legend=legend,
         colorbar=colorbar,
     )
-    st.plotly_chart(fig, key="childcare_map", config=PLOT_CONFIG)
+    show_chart(fig, key="childcare_map", filters=filters)
     notes = [t("childcare.map.status_note") if len(status) else t("childcare.map.scale_note")]
     if metric == "per_1000" and below == "county":
         notes.append(t("childcare.map.county_note"))
@@ -398,4 +399,4 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.date
 
 
-render(st.session_state["filters"])
+render(current_filters())

@@ -62,6 +62,7 @@ def attainment_bars(
     x_title: str,
     no_data: str,
     decimals: int = 0,
+    integer: bool = False,
 ) -> go.Figure:
     """Horizontal bars, one per region in the order of ``labels``: the actual coloured by status,
     the target as a tick and the expected-by-now as a diamond.
@@ -123,6 +124,8 @@ def attainment_bars(
             )
     top = float(pd.concat([actual, d[f"{measure}_target"], d[f"{measure}_expected"]]).max(skipna=True) or 0)
     fig.update_xaxes(title=x_title, gridcolor="#eaeef2", rangemode="tozero", range=[0, max(top, 1) * 1.25])
+    if integer and top <= 10:  # counts: no 0.5 of a point on the axis
+        fig.update_xaxes(dtick=1)
     fig.update_yaxes(autorange="reversed", type="category")
     return base_layout(fig, height=90 + 28 * len(y))
 
@@ -153,6 +156,8 @@ def pipeline_area(
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title=x_title, type="category")
     fig.update_yaxes(title=y_title, rangemode="tozero", gridcolor="#eaeef2", tickformat=",d")
+    if df.groupby("period_end")["points"].sum().max(skipna=True) <= 10:  # no half points on the axis
+        fig.update_yaxes(dtick=1)
     return base_layout(fig, height=340)
 
 
