@@ -56,6 +56,11 @@ OUT_PLAN_ITEMS = ROOT / "data" / "plan" / "plan_items" / "plan_items.parquet"
 OUT_INDICATORS = ROOT / "data" / "plan" / "indicators" / "indicators.parquet"
 OUT_TARGETS = ROOT / "data" / "plan" / "targets" / "targets.parquet"
 OUT_DOCS = ROOT / "docs" / "indicators.md"
+# docs/indicators.md ends with this line; sections appended below it by hand (a page's own
+# rules, e.g. the childcare register rule) are kept when the script writes the file again.
+DOCS_HAND_WRITTEN = (
+    "<!-- End of the generated part. Sections below are written by hand and kept by scripts/build_plan.py. -->"
+)
 REGIONS_PARQUET = ROOT / "data" / "reference" / "regions" / "regions.parquet"
 
 YEAR_END = dt.date(PLAN_YEAR, 12, 31)
@@ -1407,7 +1412,18 @@ def build_docs(items: list[dict]) -> str:
         + "."
     )
     w("")
+    w(DOCS_HAND_WRITTEN)
+    w("")
     return "\n".join(out)
+
+
+def hand_written_docs() -> str:
+    """What follows the generated part of the committed docs/indicators.md (kept as it is)."""
+    if not OUT_DOCS.exists():
+        return ""
+    text = OUT_DOCS.read_text(encoding="utf-8")
+    at = text.find(DOCS_HAND_WRITTEN + "\n")
+    return text[at + len(DOCS_HAND_WRITTEN) + 1 :] if at >= 0 else ""
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -1421,7 +1437,7 @@ def build() -> dict[Path, bytes]:
         OUT_PLAN_ITEMS: to_parquet_bytes(item_rows, PLAN_ITEMS.schema),
         OUT_INDICATORS: to_parquet_bytes(build_indicators(), INDICATORS.schema),
         OUT_TARGETS: to_parquet_bytes(build_targets(), TARGETS.schema),
-        OUT_DOCS: build_docs(item_rows).encode("utf-8"),
+        OUT_DOCS: (build_docs(item_rows) + hand_written_docs()).encode("utf-8"),
     }
 
 
