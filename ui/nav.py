@@ -20,5 +20,5 @@ PAGES: Final = (
     PageSpec("pages/attainment.py", "attainment", "nav.attainment", ":material/leaderboard:"),
     PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
     PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
-    # population page
+    PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
 )

@@ -70,9 +70,26 @@ def childcare_region_narrows_to_a_prefecture(tab: AppPage, lang: str) -> None:
     assert tab.sidebar_value(region) == ("永州市" if lang == "zh" else "Yongzhou")
 
 
+def population_region_switches_the_series(tab: AppPage, lang: str) -> None:
+    region = t("filters.region", lang)
+    changsha = "长沙市" if lang == "zh" else "Changsha"
+
+    def series_title() -> str:
+        return tab.page.locator('[data-testid="stMain"] h3').first.inner_text().strip()
+
+    province = series_title()
+    assert province.startswith("湖南省" if lang == "zh" else "Hunan") and "2010–2024" in province, province
+    tab.select(region, changsha)
+    tab.wait_for_param("region", "430100")
+    prefecture = series_title()
+    assert prefecture.startswith(changsha) and "2018–2023" in prefecture, prefecture
+    assert tab.wait_for_charts() and all(tab.chart_marks()), "a chart lost its marks after the region changed"
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
     "childcare": childcare_region_narrows_to_a_prefecture,
+    "population": population_region_switches_the_series,
 }
 
 
