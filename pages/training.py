@@ -30,18 +30,17 @@ def render(f: Filters) -> None:
     page_header("training.title", f)
     st.markdown(t("training.intro"))
     status_legend()
-    own_level = "province" if f.region == PROVINCE_CODE else "prefecture"
-    own = cached.attainment_table(f.data_version, f.plan_year, f.as_of, own_level, f.region)
-    province = (
-        own
-        if own_level == "province"
-        else cached.attainment_table(f.data_version, f.plan_year, f.as_of, "province", PROVINCE_CODE)
+    # the province and every prefecture, judged in one query (the attainment page asks the same)
+    tables = cached.attainment_tables(
+        f.data_version, f.plan_year, (f.as_of,), ("province", "prefecture"), PROVINCE_CODE
     )
+    province, prefectures = tables[(f.as_of, "province")], tables[(f.as_of, "prefecture")]
+    own = province if f.region == PROVINCE_CODE else prefectures[prefectures["region_code"] == f.region]
     _coverage(f, own)
     _short_list(f)
     _classes(f, province)
     _participants(f)
-    _bases(f, own, province)
+    _bases(f, own, province, prefectures)
 
 
 # --- instructors --------------------------------------------------------------------------
@@ -455,11 +454,10 @@ def _completion_table(table: pd.DataFrame, by: str) -> pd.DataFrame:
 # --- youth health demonstration bases -------------------------------------------------------
 
 
-def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame) -> None:
+def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: pd.DataFrame) -> None:
     st.header(t("training.bases.title"))
     rule = province[(province["indicator_id"] == training.BASES_INDICATOR) & (province["region_code"] == PROVINCE_CODE)]
-    prefectures = cached.regions_at_level(f.data_version, "prefecture", PROVINCE_CODE)
-    names = _labels(prefectures, "region_code", "name")
+    names = _labels(cached.regions_at_level(f.data_version, "prefecture", PROVINCE_CODE), "region_code", "name")
     if rule.empty:
         st.info(t("training.bases.none"))
         return
@@ -495,9 +493,7 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame) -> None:
     else:
         cols[2].markdown(t("training.bases.all"))
     st.caption(t("training.bases.target", due=pd.Timestamp(r["due_date"]).date().isoformat()))
-    by_prefecture = training.bases_by_prefecture(
-        cached.attainment_table(f.data_version, f.plan_year, f.as_of, "prefecture", PROVINCE_CODE)
-    )
+    by_prefecture = training.bases_by_prefecture(prefectures)
     fig = charts.bases_bars(
         by_prefecture,
         labels=_short(names),

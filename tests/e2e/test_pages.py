@@ -86,8 +86,35 @@ def population_region_switches_the_series(tab: AppPage, lang: str) -> None:
     assert tab.wait_for_charts() and all(tab.chart_marks()), "a chart lost its marks after the region changed"
 
 
+def training_category_narrows_the_short_list(tab: AppPage, lang: str) -> None:
+    """Choosing "no report" in the list of units short of 2 instructors shows exactly those units."""
+    main = tab.page.locator('[data-testid="stMain"]')
+    prefix = t("training.short.count", lang).split("{")[0].strip()  # "显示" / "Showing"
+
+    def caption() -> str:
+        return main.locator('[data-testid="stCaptionContainer"]').filter(has_text=prefix).first.inner_text()
+
+    def shown() -> int:
+        return as_int(caption().split()[1])
+
+    before, everything = caption(), shown()
+    unreported = as_int(tab.metrics()[t("training.cat.no_report", lang)])
+    main.get_by_role("combobox", name=t("training.short.category", lang), exact=True).click()
+    tab.page.get_by_role("option", name=t("training.cat.no_report", lang), exact=True).click()
+    # the rerun may start after a first idle check would pass: wait for the count to change
+    tab.page.wait_for_function(
+        """(old) => ![...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+             .some((e) => e.innerText.trim() === old)""",
+        arg=before.strip(),
+        timeout=45_000,
+    )
+    tab.settle()
+    assert shown() == unreported < everything, f"the list should narrow from {everything} to {unreported} units"
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
+    "training": training_category_narrows_the_short_list,
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
 }
