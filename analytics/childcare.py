@@ -90,14 +90,15 @@ def fill_register_zeros(
     ]
     if not missing:
         return actuals
-    added = pd.DataFrame(missing)
+    # the added rows carry every column of ``actuals`` (numerator, denominator … stay empty)
+    added = pd.DataFrame(missing).reindex(columns=list(dict.fromkeys([*actuals.columns, *missing[0]])))
     # concat with an empty frame would take its column dtypes from nothing
     return pd.concat([actuals, added], ignore_index=True) if len(actuals) else added
 
 
-def milestone_due(table: pd.DataFrame) -> dt.date | None:
-    """The due date of item 7's milestones (30 June in the 2023 plan), from a judged table's rows."""
-    due = table.loc[table["indicator_id"].isin(MILESTONES), "due_date"].dropna()
+def milestone_due(targets: pd.DataFrame) -> dt.date | None:
+    """The due date of item 7's milestones (30 June in the 2023 plan), from the targets table."""
+    due = targets.loc[targets["indicator_id"].isin(MILESTONES), "due_date"].dropna()
     return pd.Timestamp(due.max()).date() if len(due) else None
 
 

@@ -31,9 +31,11 @@ def render(filters: Filters) -> None:
     labels = _labels(regions)
     short = {c: charts.short_name(n) for c, n in labels.items()}
     region_name = prefectures.get(region, t("filters.whole_province"))
-    own = cached.childcare_attainment(v, year, as_of, "province" if region == PROVINCE_CODE else "prefecture", region)
-    sub = cached.childcare_attainment(v, year, as_of, below, region)
-    per = cached.childcare_per_thousand(v, year, as_of)
+    # the province and every prefecture in one go; counties only when a prefecture is chosen
+    overview = cached.childcare_overview(v, year, as_of)
+    own = overview.province if region == PROVINCE_CODE else overview.prefectures
+    sub = overview.prefectures if below == "prefecture" else cached.childcare_attainment(v, year, as_of, below, region)
+    per = overview.per_thousand
     register = cached.childcare_register(v, year)
     reported = childcare.register_reported(int(register["points"].iloc[0]))
     raw_points = cached.childcare_points(v, year, region)
@@ -69,13 +71,7 @@ def render(filters: Filters) -> None:
     _map(table, per, short, prefectures, below, filters)
 
     st.subheader(t("childcare.milestones.title"))
-    province = (
-        own if region == PROVINCE_CODE else cached.childcare_attainment(v, year, as_of, "province", PROVINCE_CODE)
-    )
-    due = childcare.milestone_due(province)
-    late = due is not None and as_of > due
-    at_due = cached.childcare_attainment(v, year, due, "province", PROVINCE_CODE) if late else province.iloc[:0]
-    _milestones(province, at_due, inds, filters.lang)
+    _milestones(overview.province, overview.milestones_at_due, inds, filters.lang)
 
     st.subheader(t("childcare.points.title"))
     _points_table(points, below, labels, region_name, filters)

@@ -122,8 +122,8 @@ def childcare_attainment(data_version: str, plan_year: int, as_of: dt.date, leve
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def childcare_per_thousand(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
-    return childcare_queries.places_per_thousand(_cursor(), plan_year=plan_year, as_of=as_of)
+def childcare_overview(data_version: str, plan_year: int, as_of: dt.date) -> childcare_queries.Overview:
+    return childcare_queries.overview(_cursor(), plan_year=plan_year, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -1,27 +1,21 @@
 """Queries of the childcare page (items 6 and 7): the register of points, population, attainment.
 
-Attainment goes through the same path as every other page (``indicator_actuals`` for the
-actuals, ``analytics.attainment.evaluate`` for expected-by-now and status), with one rule
-added: the register rule of :mod:`analytics.childcare` (a region absent from a register
-that exists has 0 points, not "no data").
+Attainment goes through the same path as every other page (the shared actuals query
+``indicator_actuals_levels``, then ``analytics.attainment.evaluate`` for expected-by-now
+and status), with one rule added: the register rule of :mod:`analytics.childcare` (a
+region absent from a register that exists has 0 points, not "no data").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from analytics import attainment, childcare
-from analytics.queries import (
-    PROVINCE_CODE,
-    indicator_actuals,
-    indicators,
-    regions_at_level,
-    run,
-    targets,
-)
+from analytics.queries import PROVINCE_CODE, indicators, regions_at_level, run, targets
 
 
 def points(con: duckdb.DuckDBPyConnection, *, plan_year: int, within: str = PROVINCE_CODE) -> pd.DataFrame:
@@ -53,6 +47,55 @@ def population(con: duckdb.DuckDBPyConnection, *, year: int = childcare.CENSUS_Y
     return run(con, "childcare_population", year=year)
 
 
+def attainment_tables(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    plan_year: int,
+    as_ofs: tuple[dt.date, ...],
+    levels: tuple[str, ...],
+    within: str = PROVINCE_CODE,
+    plan_targets: pd.DataFrame | None = None,
+) -> dict[tuple[dt.date, str], pd.DataFrame]:
+    """The five childcare indicators judged in every region of each level inside ``within``,
+    at each date, from one scan of the facts.
+
+    Each value has the columns :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Same actuals,
+    proration and status rules as ``analytics.queries.attainment_tables``, plus the register rule.
+    ``plan_targets``: the targets of ``plan_year`` when the caller has them already.
+    """
+    inds = indicators(con, plan_year=plan_year)
+    inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
+    tgts = targets(con, plan_year=plan_year) if plan_targets is None else plan_targets
+    tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
+    n_register = register_points(con, plan_year=plan_year)
+    dates = sorted(set(as_ofs))
+    actuals = run(con, "indicator_actuals_levels", plan_year=plan_year, as_of_dates=dates, within=within)
+    actuals = actuals[actuals["indicator_id"].isin(childcare.INDICATORS)]
+    when = pd.to_datetime(actuals["as_of"]).dt.date
+    columns = [c for c in actuals.columns if c not in ("as_of", "level")]
+    out: dict[tuple[dt.date, str], pd.DataFrame] = {}
+    for level in levels:
+        regions = regions_at_level(con, level=level, within=within)
+        codes = list(regions["region_code"])
+        # item 7's milestones are the province's own: below it they are neither reported nor targeted
+        judged = inds if level == "province" else inds[inds["indicator_id"].isin(childcare.REGISTER_INDICATORS)]
+        for as_of in as_ofs:
+            mask = (when == as_of) & (actuals["level"] == level)
+            part = actuals.loc[mask, columns].reset_index(drop=True)
+            # none of the five is a ratio or an every-region rule: no composing, no lower levels
+            out[(as_of, level)] = attainment.evaluate(
+                childcare.fill_register_zeros(part, codes, register_points=n_register),
+                judged,
+                tgts,
+                as_of=as_of,
+                plan_year=plan_year,
+                level=level,
+                region_codes=codes,
+                placement=regions[["region_code", "province_code", "prefecture_code", "county_code"]],
+            )
+    return out
+
+
 def attainment_table(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -61,44 +104,41 @@ def attainment_table(
     level: str,
     within: str = PROVINCE_CODE,
 ) -> pd.DataFrame:
-    """The five childcare indicators judged in every region of ``level`` inside ``within``.
+    """:func:`attainment_tables` for one date and one level."""
+    tables = attainment_tables(con, plan_year=plan_year, as_ofs=(as_of,), levels=(level,), within=within)
+    return tables[(as_of, level)]
 
-    Columns: :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Same actuals, proration and
-    status rules as ``analytics.queries.attainment_table``, plus the register rule.
-    """
-    inds = indicators(con, plan_year=plan_year)
-    inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
+
+@dataclass(frozen=True)
+class Overview:
+    """What the childcare page shows for the province and the prefectures at an as-of date."""
+
+    province: pd.DataFrame  # judged, the province (attainment columns)
+    prefectures: pd.DataFrame  # judged, every prefecture
+    milestones_at_due: pd.DataFrame  # the province judged on item 7's due date; empty until it has passed
+    per_thousand: pd.DataFrame  # places per 1,000 residents: province first, then the prefectures
+
+
+def overview(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> Overview:
+    """Province and prefectures, at ``as_of`` and on item 7's due date, from one scan."""
     tgts = targets(con, plan_year=plan_year)
-    tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
-    regions = regions_at_level(con, level=level, within=within)
-    codes = list(regions["region_code"])
-    raw = indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=level, within=within)
-    raw = raw[raw["indicator_id"].isin(childcare.INDICATORS)].reset_index(drop=True)
-    filled = childcare.fill_register_zeros(raw, codes, register_points=register_points(con, plan_year=plan_year))
-    # none of the five is a ratio, so the actuals need no composing before they are judged
-    return attainment.evaluate(
-        filled,
-        inds,
-        tgts,
-        as_of=as_of,
-        plan_year=plan_year,
-        level=level,
-        region_codes=codes,
-        # where each region lies only matters to every-region rules, which none of the five has
-        placement=regions[["region_code", "province_code", "prefecture_code", "county_code"]],
+    due = childcare.milestone_due(tgts)
+    late = due is not None and as_of > due
+    as_ofs = (as_of, due) if late and due is not None else (as_of,)
+    tables = attainment_tables(
+        con, plan_year=plan_year, as_ofs=as_ofs, levels=("province", "prefecture"), plan_targets=tgts
     )
+    province, prefectures = tables[(as_of, "province")], tables[(as_of, "prefecture")]
+    at_due = tables[(due, "province")] if late and due is not None else province.iloc[:0]
+    places = pd.concat([province, prefectures], ignore_index=True)
+    places = places[places["indicator_id"] == "childcare_places"].rename(columns={"actual": "places"})
+    per = childcare.per_thousand(places, population(con))
+    return Overview(province, prefectures, at_due[at_due["indicator_id"].isin(childcare.MILESTONES)], per)
 
 
 def places_per_thousand(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> pd.DataFrame:
     """Places per 1,000 residents for the province (first row) and each prefecture.
 
-    Columns: :data:`analytics.childcare.PER_THOUSAND_COLUMNS` plus level.
+    Columns: :data:`analytics.childcare.PER_THOUSAND_COLUMNS`.
     """
-    parts = []
-    for level in ("province", "prefecture"):
-        table = attainment_table(con, plan_year=plan_year, as_of=as_of, level=level)
-        places = table[table["indicator_id"] == "childcare_places"].rename(columns={"actual": "places"})
-        parts.append(places.assign(level=level))
-    per = childcare.per_thousand(pd.concat(parts, ignore_index=True), population(con))
-    per["level"] = pd.concat(parts, ignore_index=True)["level"].to_numpy()
-    return per
+    return overview(con, plan_year=plan_year, as_of=as_of).per_thousand
