@@ -51,12 +51,15 @@ def population_candidates(con: duckdb.DuckDBPyConnection, *, files: Sequence[str
     return run(con, "population_candidates", files=list(files))
 
 
-def instructors_by_prefecture(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> pd.DataFrame:
-    """Instructors in post as of ``as_of`` (each village's latest report), for the province and each prefecture.
+def instructors_by_prefecture(
+    con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date, within: str = PROVINCE_CODE
+) -> pd.DataFrame:
+    """Instructors in post as of ``as_of`` (each village's latest report), for the province ``within``
+    and each of its prefectures.
 
     Columns: region_code, instructors_in_post, villages_reported, last_period.
     """
-    return run(con, "population_instructors", plan_year=plan_year, as_of=as_of)
+    return run(con, "population_instructors", plan_year=plan_year, as_of=as_of, within=within)
 
 
 def association_per_capita(

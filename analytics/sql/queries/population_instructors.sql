@@ -1,16 +1,15 @@
--- grain: one row for the province and one per prefecture: family health instructors in post as of $as_of
--- Instructors are a stock: each village's latest report up to $as_of (the mart carries a
--- report forward to later months), summed over the villages of the region. A region none
--- of whose villages has reported has no row (no data, not zero).
+-- grain: one row for the province and one per prefecture inside $within: family health instructors in post as of $as_of
+-- Instructors are a stock: each village's latest report up to $as_of. The mart carries a
+-- report forward to every later month, so the mart's row at the last month end on or before
+-- $as_of is that latest report (one month's slice, not a scan of all months). A region none of
+-- whose villages has reported has no row (no data, not zero).
 with latest as (
-    select
-        f.region_code,
-        arg_max(f.instructors_in_post, f.period_end) as instructors_in_post,
-        max(f.last_period) as last_period
+    select f.region_code, f.instructors_in_post, f.last_period
     from fct_instructor_village_month as f
     where f.plan_year = $plan_year
-      and f.period_end <= $as_of
-    group by f.region_code
+      and f.period_end = (
+          select max(m.period_end) from dim_month as m where m.plan_year = $plan_year and m.period_end <= $as_of
+      )
 )
 select
     coalesce(r.prefecture_code, r.province_code) as region_code,
@@ -19,6 +18,7 @@ select
     max(l.last_period) as last_period
 from latest as l
 inner join dim_region as r on r.region_code = l.region_code
+where $within in (r.province_code, r.prefecture_code)
 group by grouping sets ((r.province_code), (r.prefecture_code))
 having coalesce(r.prefecture_code, r.province_code) is not null
 order by region_code
