@@ -278,7 +278,7 @@ def _map(
     else:
         colors, top = charts.sequential_colors({c: values.get(c) for c in shown})
         legend = []
-        colorbar = (name, charts.sequential_scale(), 0.0, max(top, 1e-9))
+        colorbar = (name, charts.sequential_scale(), 0.0, top if top > 0 else 1.0)  # all 0: a 0…1 scale
     fig = maps.region_map(
         cached.map_shapes(filters.data_version, level),
         pd.DataFrame({"region_code": list(shown)}),

@@ -85,3 +85,11 @@ def test_without_a_register_the_page_says_no_data(tmp_path: Path, monkeypatch: p
     for key in ("childcare.kpi.points", "childcare.kpi.places", "childcare.kpi.funds", "childcare.kpi.per_1000"):
         assert _metric(at, "en", key) == no_data, key
     assert any(c.value == catalog("en")["childcare.rule.register_empty"].format(year=2023) for c in at.caption)
+
+
+def test_places_per_thousand_on_the_map_of_a_prefecture_falls_back_to_prefectures() -> None:
+    at = run_page(PAGE, lang="en", region="431100")
+    at.radio(key="childcare_map_metric").set_value("per_1000").run()
+    assert not at.exception, [e.message for e in at.exception]
+    note = catalog("en")["childcare.map.county_note"]
+    assert any(note in c.value for c in at.caption)
