@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Request, WebSocket
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Locator, Page, Request, WebSocket
 
 # generous: on a loaded machine Chromium takes many seconds to parse plotly's 4.7 MB bundle
 SETTLE_TIMEOUT_MS = 90_000
+
+Area = Literal["sidebar", "main"]
+_AREAS: dict[str, str] = {"sidebar": '[data-testid="stSidebar"]', "main": '[data-testid="stMain"]'}
 CHART_TIMEOUT_MS = 30_000
 
 # Hosts a page may talk to. Anything else fails the test: the app runs on an intranet
@@ -34,16 +38,18 @@ PROBE_404_TEXT = "Failed to load resource: the server responded with a status of
 PROBE_404_PATHS = ("_stcore/health", "_stcore/host-config")
 
 # The app is idle: the script is not running (and has run at least once: the attribute
-# says "initial" before), the websocket is up, no element is stale (greyed out while a
-# rerun replaces it), and no element a user can see is still a placeholder while its
-# component's code loads (content of a collapsed expander is drawn when it is opened).
+# says "initial" before) and the status widget shows no running icon (it may say "source
+# file changed" while someone edits the tree: that is not busy); the websocket is up; no
+# element is stale (greyed out while a rerun replaces it); and no element a user can see is
+# still a placeholder while its component's code loads (a collapsed expander's content is
+# drawn when it is opened).
 _IDLE_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
   const idle = !!app
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid^="stStatusWidgetRunning"]')
     && !document.querySelector('[data-stale="true"]')
     && ![...document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')]
       .some((el) => el.checkVisibility());
@@ -52,6 +58,15 @@ _IDLE_JS = """
   return performance.now() - window.__e2eIdleSince >= 300;  // idle for 0.3 s, not between two runs
 }
 """
+# Counts the script runs the page has seen start (AppPage.expect_rerun waits for the next one).
+_COUNT_RUNS_JS = """
+window.__e2eRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.target.getAttribute('data-test-script-state') === 'running' && r.oldValue !== 'running') window.__e2eRuns++;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+"""
 _STATE_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -59,11 +74,13 @@ _STATE_JS = """
     url: location.href,
     script: app && app.getAttribute('data-test-script-state'),
     connection: app && app.getAttribute('data-test-connection-state'),
-    statusWidget: !!document.querySelector('[data-testid="stStatusWidget"]'),
+    statusWidget: (document.querySelector('[data-testid="stStatusWidget"]') || {}).innerText,
+    runningIcon: !!document.querySelector('[data-testid^="stStatusWidgetRunning"]'),
     stale: document.querySelectorAll('[data-stale="true"]').length,
     visibleSkeletons: [...document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')]
       .filter((el) => el.checkVisibility()).length,
     visibility: document.visibilityState,
+    runsStarted: window.__e2eRuns,
   };
 }
 """
@@ -110,6 +127,7 @@ class Recorder:
     allowed_console: set[str] = field(default_factory=set)  # exact texts a test allows for itself
 
     def attach(self, context: BrowserContext) -> None:
+        context.add_init_script(_COUNT_RUNS_JS)
         context.on("request", self._on_request)
         # abort instead of sending: a test must not reach the internet even when it fails
         context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
@@ -188,15 +206,17 @@ class AppPage:
 
     # navigation and waiting
 
-    def open(self, path: str = "/", **params: str) -> AppPage:
+    def open(self, path: str = "/", *, check: bool = True, **params: str) -> AppPage:
+        """Load ``path?params`` and settle. With ``check``, fail if the page shows an exception."""
         self.recorder.opened_paths.append(path)
         query = f"?{urlencode(params)}" if params else ""
         self.page.goto(f"{self.base_url}{path}{query}")
-        self.settle()
+        self.settle(check=check)
         return self
 
-    def settle(self) -> None:
-        """Wait until the script has finished and every element is drawn; then check the recorder."""
+    def settle(self, *, check: bool = True) -> None:
+        """Wait until the script has finished and every element is drawn; then check the recorder,
+        and (with ``check``) that the page shows no exception or error alert."""
         try:
             self.page.wait_for_function(_IDLE_JS, timeout=SETTLE_TIMEOUT_MS, polling=100)
         except Error as error:
@@ -204,9 +224,16 @@ class AppPage:
             state = self.page.evaluate(_STATE_JS)
             raise AssertionError(f"the app did not become idle within {SETTLE_TIMEOUT_MS} ms: {state}") from error
         self.recorder.check()
+        if check:
+            self.check_no_exception()
+
+    def check_no_exception(self) -> None:
+        shown = self.exceptions()
+        assert not shown, f"{self.page.url} shows an exception or error alert: {shown[0][:500]!r}"
 
     def wait_for_param(self, key: str, value: str) -> None:
-        """Wait until the address bar says ``key=value`` (the script writes it while it runs), then settle."""
+        """Wait until the address bar says ``key=value`` (the script writes it while it runs), then settle.
+        (``select`` and ``click_segment`` have waited for their rerun already: this checks the address.)"""
         self.page.wait_for_url(lambda url: self.params(url).get(key) == value, timeout=SETTLE_TIMEOUT_MS)
         self.settle()
 
@@ -256,25 +283,43 @@ class AppPage:
         )
         return texts
 
-    def sidebar_value(self, label: str) -> str:
-        """What a selectbox in the sidebar shows (the option's label, not its code)."""
-        box = self.page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True)
-        return box.input_value()
+    def area(self, where: Area = "sidebar") -> Locator:
+        return self.page.locator(_AREAS[where])
 
-    def segmented_value(self, label: str) -> str:
-        group = self.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name=label, exact=True)
+    def sidebar_value(self, label: str, where: Area = "sidebar") -> str:
+        """What a selectbox shows (the option's label, not its code)."""
+        return self.area(where).get_by_role("combobox", name=label, exact=True).input_value()
+
+    def segmented_value(self, label: str, where: Area = "sidebar") -> str:
+        group = self.area(where).get_by_role("radiogroup", name=label, exact=True)
         return group.locator('[role="radio"][aria-checked="true"]').inner_text().strip()
 
     # doing
 
-    def select(self, label: str, option: str) -> None:
-        """Choose ``option`` (as displayed) in the sidebar selectbox labelled ``label``."""
-        self.page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True).click()
-        self.page.get_by_role("option", name=option, exact=True).click()
+    @contextlib.contextmanager
+    def expect_rerun(self) -> Iterator[None]:
+        """Around an action that makes the script rerun: afterwards, wait for that rerun to start,
+        then settle. (Right after a click the app still looks idle: the rerun has not begun.)"""
+        before = self.page.evaluate("() => window.__e2eRuns")
+        yield
+        try:
+            self.page.wait_for_function("(n) => window.__e2eRuns > n", arg=before, timeout=SETTLE_TIMEOUT_MS)
+        except Error as error:
+            raise AssertionError(f"the action did not make the app rerun: {self.page.evaluate(_STATE_JS)}") from error
+        self.settle()
 
-    def click_segment(self, label: str, option: str) -> None:
-        group = self.page.locator('[data-testid="stSidebar"]').get_by_role("radiogroup", name=label, exact=True)
-        group.get_by_role("radio", name=option, exact=True).click()
+    def select(self, label: str, option: str, where: Area = "sidebar") -> None:
+        """Choose ``option`` (as displayed, and not the current one) in the selectbox labelled
+        ``label``; wait for the rerun it causes."""
+        with self.expect_rerun():
+            self.area(where).get_by_role("combobox", name=label, exact=True).click()
+            self.page.get_by_role("option", name=option, exact=True).click()
+
+    def click_segment(self, label: str, option: str, where: Area = "sidebar") -> None:
+        """Click ``option`` (not the current one) of a segmented control; wait for the rerun."""
+        group = self.area(where).get_by_role("radiogroup", name=label, exact=True)
+        with self.expect_rerun():
+            group.get_by_role("radio", name=option, exact=True).click()
 
     def screenshot(self, path: Path, width: int = 1440, max_height: int = 20_000) -> None:
         """A full-page screenshot: the main area scrolls inside its own container, so the

@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 HEALTH_TIMEOUT_S = 60
 VIEWPORT = {"width": 1440, "height": 900}
+ACTION_TIMEOUT_MS = 20_000
 
 FIRST_SESSION = "first_session"
 _SERVER_KEY = pytest.StashKey["Server"]()
@@ -191,6 +192,7 @@ def new_tab(browser: Browser, server: Server) -> Iterator[Callable[..., AppPage]
         recorder = Recorder(base_url=target.url)
         recorder.attach(context)
         page = context.new_page()
+        page.set_default_timeout(ACTION_TIMEOUT_MS)  # clicks and reads on a settled page
         target.tabs_opened += 1
         tabs.append(AppPage(page=page, recorder=recorder, base_url=target.url))
         return tabs[-1]
