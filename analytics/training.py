@@ -156,7 +156,16 @@ _BREAKDOWN_KEYS: Final = {
         "county_name_zh",
         "county_name_en",
     ],
-    "class": ["class_id", "title_zh", "kind", "class_level", "organiser_code", "end_date"],
+    "class": [
+        "class_id",
+        "title_zh",
+        "kind",
+        "class_level",
+        "organiser_code",
+        "organiser_name_zh",
+        "organiser_name_en",
+        "end_date",
+    ],
 }
 
 

@@ -18,12 +18,10 @@ from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import PROVINCE_CODE
 from ui import cached, downloads, maps
 from ui.charts import training as charts
-from ui.components import page_header, status_badge, status_label, status_legend
+from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_ORDER
-
-CHART = {"displaylogo": False}
 
 
 def render(f: Filters) -> None:
@@ -99,7 +97,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                 shapes,
                 below[["region_code"]],
                 colors=charts.share_colors(shares, low),
-                labels={c: f"{maps.short_name(labels[c], level)}<br>{charts.pct(v, 0)}" for c, v in shares.items()},
+                labels={c: f"{_map_label(labels[c], level, f.lang)}<br>{charts.pct(v, 0)}" for c, v in shares.items()},
                 hover={
                     r.region_code: f"{labels[r.region_code]}：{charts.pct(r.share)}（{r.covered:,} / {r.units_total:,}）"
                     for r in below.itertuples()
@@ -108,7 +106,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                 height=480,
             )
             charts.percent_colorbar(fig)
-            st.plotly_chart(fig, key="training_coverage_map", config=CHART)
+            show_chart(fig, key="training_coverage_map", filters=f)
         else:
             st.info(t("training.no_boundaries"))
     with right:
@@ -119,7 +117,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
             category_labels={c: t(f"training.cat.{c}") for c in training.CATEGORIES},
             x_title=t("training.coverage.bars_x"),
         )
-        st.plotly_chart(fig, key="training_coverage_bars", config=CHART)
+        show_chart(fig, key="training_coverage_bars", filters=f)
 
     st.subheader(t("training.coverage.trend_title"))
     order = _short({f.region: labels[f.region], **{c: labels[c] for c in below["region_code"]}})
@@ -131,7 +129,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
         y_title=t("training.coverage.share_short"),
         month_labels=_month_labels(),
     )
-    st.plotly_chart(fig, key="training_coverage_trend", config=CHART)
+    show_chart(fig, key="training_coverage_trend", filters=f)
     st.caption(t("training.coverage.trend_note"))
 
     st.subheader(t("training.coverage.counties_title"))
@@ -167,7 +165,9 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
 def _short_list(f: Filters) -> None:
     st.subheader(t("training.short.title"))
     short = cached.training_short_units(f.data_version, f.plan_year, f.as_of, f.region)
-    counties = cached.regions_at_level(f.data_version, "county", f.region)
+    # the counties of the region, from the coverage rows already fetched (the same cache entry)
+    coverage = cached.training_coverage(f.data_version, f.plan_year, f.as_of, f.region)
+    counties = coverage[coverage["level"] == "county"].drop_duplicates("region_code")
     county_names = _labels(counties, "region_code", "name")
     county_options = ["", *counties["region_code"]]
     categories = ["", "short", "no_report"]
@@ -357,7 +357,7 @@ def _classes(f: Filters, province: pd.DataFrame) -> None:
         planned_label=t("training.timeline.planned"),
         month_labels=_month_labels(),
     )
-    st.plotly_chart(fig, key="training_timeline", config=CHART)
+    show_chart(fig, key="training_timeline", filters=f)
     st.caption(t("training.timeline.note"))
 
 
@@ -388,7 +388,7 @@ def _participants(f: Filters) -> None:
         below_name=t("training.participants.below"),
         above_name=t("training.participants.above"),
     )
-    st.plotly_chart(fig, key="training_completion_chart", config=CHART)
+    show_chart(fig, key="training_completion_chart", filters=f)
 
     by_class = training.completion(parts, "class")
     n_below = int(by_class["below"].sum())
@@ -415,12 +415,10 @@ def _participants(f: Filters) -> None:
 
 def _completion_table(table: pd.DataFrame, by: str) -> pd.DataFrame:
     if by == "class":
-        organiser = table["organiser_code"]
-        names = _region_names(organiser)
+        organiser = table[name_col("organiser_name")].fillna(table["organiser_name_zh"])
         first = {
             t("training.col.class"): [
-                f"{names.get(c, c)} · {t(f'training.kind_short.{k}')}"
-                for c, k in zip(organiser, table["kind"], strict=True)
+                f"{o} · {t(f'training.kind_short.{k}')}" for o, k in zip(organiser, table["kind"], strict=True)
             ],
             t("training.col.end"): pd.to_datetime(table["end_date"]).dt.date.to_numpy(),
         }
@@ -502,7 +500,7 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: p
         no_data=t("training.no_data"),
     )
     st.subheader(t("training.bases.chart_title"))
-    st.plotly_chart(fig, key="training_bases_chart", config=CHART)
+    show_chart(fig, key="training_bases_chart", filters=f)
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -514,21 +512,20 @@ def _labels(df: pd.DataFrame, code_col: str, base: str) -> dict[str, str]:
     return dict(zip(df[code_col].astype(str), names.astype(str), strict=True))
 
 
-def _region_names(codes: pd.Series) -> dict[str, str]:
-    version = st.session_state["filters"].data_version
-    out: dict[str, str] = {}
-    for level in ("province", "prefecture", "county"):
-        regions = cached.regions_at_level(version, level, PROVINCE_CODE)
-        out.update(_labels(regions, "region_code", "name"))
-    return {c: out.get(c, c) for c in codes.astype(str)}
-
-
 def _region_name(f: Filters) -> str:
     if f.region == PROVINCE_CODE:
         return t("filters.whole_province")
     return _labels(cached.regions_at_level(f.data_version, "prefecture", PROVINCE_CODE), "region_code", "name").get(
         f.region, f.region
     )
+
+
+def _map_label(name: str, level: str, lang: str) -> str:
+    """A label that fits on the map: short prefecture names; an English county name's first word
+    (Mayang Miao Autonomous County → Mayang), the place name itself. The hover has the full name."""
+    if level == "county" and lang == "en":
+        return name.split(" ")[0]
+    return maps.short_name(name, level)
 
 
 def _short(labels: dict[str, str]) -> dict[str, str]:

@@ -72,7 +72,8 @@ def participants(
 ) -> pd.DataFrame:
     """Participants of the classes that ended by ``as_of``, per class and participants' county inside ``within``.
 
-    Columns: class_id, kind, class_level, organiser_code, title_zh, end_date, county_code,
+    Columns: class_id, kind, class_level, organiser_code, organiser_name_zh, organiser_name_en,
+    title_zh, end_date, county_code,
     county_name_zh, county_name_en, prefecture_code, prefecture_name_zh, prefecture_name_en,
     enrolled, attended, completed.
     """

@@ -230,6 +230,8 @@ def test_completion_threshold_is_one_setting() -> None:
             "kind": ["other"],
             "class_level": ["county"],
             "organiser_code": ["1"],
+            "organiser_name_zh": ["一"],
+            "organiser_name_en": [None],
             "end_date": [D(2023, 1, 1)],
             "enrolled": [10],
             "attended": [10],

@@ -19,7 +19,8 @@ select
     t.status,
     t.reported_at
 from stg_trainings as t
-left join dim_region as r on r.region_code = t.region_code
+left join (select * from dim_region where level in ('province', 'prefecture', 'county')) as r
+    on r.region_code = t.region_code
 where t.plan_year = $plan_year
   and (
       (t.level = 'province' and t.region_code = (select province_code from home))
