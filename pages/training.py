@@ -206,6 +206,7 @@ def _short_list(f: Filters) -> None:
                     t("training.no_report") if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m")
                     for v in shown["last_period"]
                 ],
+                t("training.col.received"): ["" if pd.isna(v) else str(v)[:10] for v in shown["reported_at"]],
             }
         ),
         hide_index=True,
@@ -232,8 +233,10 @@ def _short_table(short: pd.DataFrame) -> pd.DataFrame:
             t("training.col.township"): short["township_name_zh"].to_numpy(),
             t("training.col.village"): short["village_name_zh"].to_numpy(),
             t("training.col.code"): short["region_code"].to_numpy(),
-            t("training.col.instructors"): short["instructors_in_post"].astype("Int64").to_numpy(),
+            # nullable integers: a count stays 0, 1 (not 0.0) and "no report" stays empty
+            t("training.col.instructors"): short["instructors_in_post"].astype("Int64").reset_index(drop=True),
             t("training.col.last_report"): pd.to_datetime(short["last_period"]).dt.date.to_numpy(),
+            t("training.col.received"): pd.to_datetime(short["reported_at"]).dt.date.to_numpy(),
             t("training.col.category"): [t(f"training.cat.{c}") for c in short["category"]],
         }
     )
