@@ -141,7 +141,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                 "county": [labels[c] for c in counties["region_code"]],
                 "units": counties["units_total"],
                 **{c: counties[c] for c in training.CATEGORIES},
-                "share": counties["share"],
+                "share": counties["share"] * 100,  # in percent: one decimal for every row
             }
         ),
         hide_index=True,
@@ -156,7 +156,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                 for c in training.CATEGORIES
             },
             "share": st.column_config.ProgressColumn(
-                t("training.coverage.share_short"), min_value=0.0, max_value=1.0, format="percent"
+                t("training.coverage.share_short"), min_value=0.0, max_value=100.0, format="%.1f%%"
             ),
         },
     )
