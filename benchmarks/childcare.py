@@ -33,6 +33,14 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def _cpu(fn: Callable[[], object]) -> float:
+    """CPU seconds of this process (all its threads): unlike wall time, not inflated when
+    other processes compete for the cores, so figures from a busy machine stay comparable."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 def page_queries(con: duckdb.DuckDBPyConnection, region: str) -> dict[str, Callable[[], object]]:
     """What pages/childcare.py asks for (through ui/cached.py) for ``region``, in its order."""
     below = "prefecture" if region == queries.PROVINCE_CODE else "county"
@@ -44,8 +52,8 @@ def page_queries(con: duckdb.DuckDBPyConnection, region: str) -> dict[str, Calla
     steps: dict[str, Callable[[], object]] = {
         "indicators": lambda: queries.indicators(con.cursor(), plan_year=2023),
         "regions (prefectures)": lambda: queries.regions_at_level(con.cursor(), level="prefecture"),
-        "overview (province, prefectures, per 1,000, item 7)": lambda: q.overview(
-            con.cursor(), plan_year=2023, as_of=AS_OF
+        "overview (province, prefectures, counties, per 1,000, item 7)": lambda: q.overview(
+            con.cursor(), plan_year=2023, as_of=AS_OF, region=region
         ),
         "register": lambda: q.register(con.cursor(), plan_year=2023),
         "points + pipeline": pipeline,
@@ -53,20 +61,19 @@ def page_queries(con: duckdb.DuckDBPyConnection, region: str) -> dict[str, Calla
     }
     if region != queries.PROVINCE_CODE:
         steps["regions (counties)"] = lambda: queries.regions_at_level(con.cursor(), level=below, within=region)
-        steps["attainment (counties)"] = lambda: q.attainment_table(
-            con.cursor(), plan_year=2023, as_of=AS_OF, level=below, within=region
-        )
     return steps
 
 
-def run(data_dir: Path, runs: int, region: str) -> list[tuple[str, float, float]]:
+def run(data_dir: Path, runs: int, region: str) -> list[tuple[str, float, float, float]]:
     con = db.connect(data_dir)
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
     for name, fn in page_queries(con, region).items():
         cold = _time(fn)
         warm = statistics.median(_time(fn) for _ in range(runs))
-        rows.append((name, cold, warm))
-    rows.append(("all childcare queries", sum(r[1] for r in rows), sum(r[2] for r in rows)))
+        cpu = statistics.median(_cpu(fn) for _ in range(runs))
+        rows.append((name, cold, warm, cpu))
+    total = ("all childcare queries", sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))
+    rows.append(total)
     return rows
 
 
@@ -98,10 +105,10 @@ def main() -> None:
     )
     for region in (queries.PROVINCE_CODE, PREFECTURE):
         print(f"region {region}\n")
-        print("| step | cold (s) | warm median (s) |")
-        print("|---|---:|---:|")
-        for name, cold, warm in run(args.data_dir, args.runs, region):
-            print(f"| {name} | {cold:.3f} | {warm:.3f} |")
+        print("| step | cold (s) | warm median (s) | warm CPU median (s) |")
+        print("|---|---:|---:|---:|")
+        for name, cold, warm, cpu in run(args.data_dir, args.runs, region):
+            print(f"| {name} | {cold:.3f} | {warm:.3f} | {cpu:.3f} |")
         print(
             f"\nwhole childcare page through AppTest (switching to it in a session, Streamlit cache warm "
             f"after the first): {page_run(args.runs, region):.3f} s median\n"

@@ -31,10 +31,10 @@ def render(filters: Filters) -> None:
     labels = _labels(regions)
     short = {c: charts.short_name(n) for c, n in labels.items()}
     region_name = prefectures.get(region, t("filters.whole_province"))
-    # the province and every prefecture in one go; counties only when a prefecture is chosen
-    overview = cached.childcare_overview(v, year, as_of)
+    # the province, every prefecture and, when a prefecture is chosen, its counties: one scan
+    overview = cached.childcare_overview(v, year, as_of, region)
     own = overview.province if region == PROVINCE_CODE else overview.prefectures
-    sub = overview.prefectures if below == "prefecture" else cached.childcare_attainment(v, year, as_of, below, region)
+    sub = overview.prefectures if below == "prefecture" else overview.counties
     per = overview.per_thousand
     register = cached.childcare_register(v, year)
     reported = childcare.register_reported(int(register["points"].iloc[0]))

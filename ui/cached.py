@@ -117,13 +117,8 @@ def childcare_register(data_version: str, plan_year: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def childcare_attainment(data_version: str, plan_year: int, as_of: dt.date, level: str, within: str) -> pd.DataFrame:
-    return childcare_queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)
-
-
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def childcare_overview(data_version: str, plan_year: int, as_of: dt.date) -> childcare_queries.Overview:
-    return childcare_queries.overview(_cursor(), plan_year=plan_year, as_of=as_of)
+def childcare_overview(data_version: str, plan_year: int, as_of: dt.date, region: str) -> childcare_queries.Overview:
+    return childcare_queries.overview(_cursor(), plan_year=plan_year, as_of=as_of, region=region)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -9,6 +9,7 @@ region absent from a register that exists has 0 points, not "no data").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -55,13 +56,16 @@ def attainment_tables(
     levels: tuple[str, ...],
     within: str = PROVINCE_CODE,
     plan_targets: pd.DataFrame | None = None,
+    level_within: Mapping[str, str] | None = None,
 ) -> dict[tuple[dt.date, str], pd.DataFrame]:
     """The five childcare indicators judged in every region of each level inside ``within``,
     at each date, from one scan of the facts.
 
     Each value has the columns :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Same actuals,
     proration and status rules as ``analytics.queries.attainment_tables``, plus the register rule.
-    ``plan_targets``: the targets of ``plan_year`` when the caller has them already.
+    ``plan_targets``: the targets of ``plan_year`` when the caller has them already;
+    ``level_within``: a narrower region for some levels (the counties of one prefecture),
+    judged from the same scan.
     """
     inds = indicators(con, plan_year=plan_year)
     inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
@@ -75,7 +79,7 @@ def attainment_tables(
     columns = [c for c in actuals.columns if c not in ("as_of", "level")]
     out: dict[tuple[dt.date, str], pd.DataFrame] = {}
     for level in levels:
-        regions = regions_at_level(con, level=level, within=within)
+        regions = regions_at_level(con, level=level, within=(level_within or {}).get(level, within))
         codes = list(regions["region_code"])
         # item 7's milestones are the province's own: below it they are neither reported nor targeted
         judged = inds if level == "province" else inds[inds["indicator_id"].isin(childcare.REGISTER_INDICATORS)]
@@ -117,23 +121,29 @@ class Overview:
     prefectures: pd.DataFrame  # judged, every prefecture
     milestones_at_due: pd.DataFrame  # the province judged on item 7's due date; empty until it has passed
     per_thousand: pd.DataFrame  # places per 1,000 residents: province first, then the prefectures
+    counties: pd.DataFrame  # judged, the counties of the chosen prefecture (none for the province)
 
 
-def overview(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> Overview:
-    """Province and prefectures, at ``as_of`` and on item 7's due date, from one scan."""
+def overview(
+    con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date, region: str = PROVINCE_CODE
+) -> Overview:
+    """Province and prefectures (and the counties of ``region`` when it is a prefecture), at
+    ``as_of`` and on item 7's due date, from one scan."""
     tgts = targets(con, plan_year=plan_year)
     due = childcare.milestone_due(tgts)
     late = due is not None and as_of > due
     as_ofs = (as_of, due) if late and due is not None else (as_of,)
+    levels = ("province", "prefecture") if region == PROVINCE_CODE else ("province", "prefecture", "county")
     tables = attainment_tables(
-        con, plan_year=plan_year, as_ofs=as_ofs, levels=("province", "prefecture"), plan_targets=tgts
+        con, plan_year=plan_year, as_ofs=as_ofs, levels=levels, plan_targets=tgts, level_within={"county": region}
     )
     province, prefectures = tables[(as_of, "province")], tables[(as_of, "prefecture")]
+    counties = tables[(as_of, "county")] if "county" in levels else prefectures.iloc[:0]
     at_due = tables[(due, "province")] if late and due is not None else province.iloc[:0]
     places = pd.concat([province, prefectures], ignore_index=True)
     places = places[places["indicator_id"] == "childcare_places"].rename(columns={"actual": "places"})
     per = childcare.per_thousand(places, population(con))
-    return Overview(province, prefectures, at_due[at_due["indicator_id"].isin(childcare.MILESTONES)], per)
+    return Overview(province, prefectures, at_due[at_due["indicator_id"].isin(childcare.MILESTONES)], per, counties)
 
 
 def places_per_thousand(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> pd.DataFrame:

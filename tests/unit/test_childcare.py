@@ -267,3 +267,16 @@ def test_no_register_in_the_bundled_data_is_no_data(tmp_path: Path) -> None:
     # item 7 comes from the progress export, which is still there
     province = _judged(con, YEAR_END, "province")
     assert province.loc[("childcare_demo_institutions", "430000"), "has_data"]
+
+
+def test_the_overview_judges_a_prefectures_counties_like_the_single_query(con: duckdb.DuckDBPyConnection) -> None:
+    counties = q.overview(con, plan_year=2023, as_of=YEAR_END, region="430100").counties
+    alone = _judged(con, YEAR_END, "county", "430100").reset_index()
+    alone = alone[alone["indicator_id"].isin(childcare.REGISTER_INDICATORS)]
+    key = ["indicator_id", "region_code"]
+    cols = [*key, "actual", "has_data", "status"]
+    pd.testing.assert_frame_equal(
+        counties[cols].sort_values(key).reset_index(drop=True), alone[cols].sort_values(key).reset_index(drop=True)
+    )
+    # only the chosen prefecture's counties (430102, 430103: the zone 430171 reports via its host)
+    assert sorted(counties["region_code"].unique()) == ["430102", "430103"]
