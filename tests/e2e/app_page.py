@@ -231,20 +231,25 @@ class AppPage:
         shown = self.exceptions()
         assert not shown, f"{self.page.url} shows an exception or error alert: {shown[0][:500]!r}"
 
-    def wait_for_param(self, key: str, value: str) -> None:
+    def wait_for_param(self, key: str, value: str, timeout_ms: int = 30_000) -> None:
         """Wait until the address bar says ``key=value`` (the script writes it while it runs), then settle.
         (``select`` and ``click_segment`` have waited for their rerun already: this checks the address.)"""
-        self.page.wait_for_url(lambda url: self.params(url).get(key) == value, timeout=SETTLE_TIMEOUT_MS)
+        try:
+            self.page.wait_for_url(lambda url: self.params(url).get(key) == value, timeout=timeout_ms)
+        except Error as error:
+            raise AssertionError(
+                f"the address should say {key}={value} but says {key}={self.url_params.get(key)}: {self.page.url}"
+            ) from error
         self.settle()
 
-    def wait_for_charts(self) -> list[int]:
+    def wait_for_charts(self, timeout_ms: int = CHART_TIMEOUT_MS) -> list[int]:
         """Wait (bounded) until every plotly chart has marks; return the mark count of each chart."""
         # on a timeout the caller asserts on the counts, which say which chart is empty
         with contextlib.suppress(Error):
             self.page.wait_for_function(
                 f"(selector) => ({_CHART_MARKS_JS})(selector).every((n) => n > 0)",
                 arg=_MARK_SELECTOR,
-                timeout=CHART_TIMEOUT_MS,
+                timeout=timeout_ms,
                 polling=200,
             )
         return self.chart_marks()
@@ -331,7 +336,7 @@ class AppPage:
         self.page.set_viewport_size({"width": width, "height": min(height, max_height)})
         # two animation frames: the layout and plotly's resize have happened
         self.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        self.wait_for_charts()
+        self.wait_for_charts(timeout_ms=5_000)  # redrawn at the new size (an empty chart stays empty)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(path), full_page=True)
 

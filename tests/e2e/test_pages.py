@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.app_page import HAN, AppPage, cjk_fonts
+from tests.e2e.app_page import CJK_FAMILY, HAN, AppPage, cjk_fonts
 from ui.i18n import LANGS, catalog
 from ui.nav import PAGES, PageSpec
 
@@ -232,7 +232,8 @@ FONT_CHECKED = {
 
 
 def test_chinese_is_drawn_with_a_cjk_font(new_tab) -> None:
-    """The fonts Chromium actually used for the text (not the CSS list): a CJK family drew the Chinese glyphs."""
+    """The fonts Chromium actually used for the text (CDP, not the CSS list): a CJK family drew the
+    Chinese glyphs. Then that the CSS list names a CJK family too."""
     tab = new_tab().open("/", lang="zh")
     tab.wait_for_charts()
     cdp = tab.page.context.new_cdp_session(tab.page)
@@ -252,3 +253,7 @@ def test_chinese_is_drawn_with_a_cjk_font(new_tab) -> None:
         assert glyphs >= han, (
             f"{what}: CJK fonts drew {glyphs} glyphs for {han} Chinese characters in {text!r}: {fonts}"
         )
+        # and the app asks for a CJK family itself: here Chromium would fall back to Noto Sans CJK
+        # for Chinese anyway, but a user's machine may fall back to a poor font (serif, bitmap)
+        family = tab.page.locator(selector).first.evaluate("(e) => getComputedStyle(e).fontFamily")
+        assert CJK_FAMILY.search(family), f"{what}: its CSS font-family names no CJK family: {family}"
