@@ -102,8 +102,24 @@ def milestone_due(targets: pd.DataFrame) -> dt.date | None:
     return pd.Timestamp(due.max()).date() if len(due) else None
 
 
-def _on_or_before(dates: pd.Series, day: pd.Timestamp) -> pd.Series:
-    return pd.to_datetime(dates).le(day).fillna(False).astype(bool)
+# the dates that decide a point's state, latest stage first (np.select takes the first that holds)
+STAGE_DATES: Final = (
+    ("closed", "closed_on"),
+    ("open", "opened_on"),
+    ("under_construction", "construction_started_on"),
+    ("planned", "planned_on"),
+)
+
+
+def _stage_dates(points: pd.DataFrame) -> list[np.ndarray]:
+    return [pd.to_datetime(points[col]).to_numpy(dtype="datetime64[ns]") for _, col in STAGE_DATES]
+
+
+def _states(dates: list[np.ndarray], day: dt.date) -> np.ndarray:
+    d = np.datetime64(day, "ns")
+    # a missing date (NaT) is never on or before a day
+    reached = [~np.isnat(col) & (col <= d) for col in dates]
+    return np.select(reached, [state for state, _ in STAGE_DATES], "")
 
 
 def state_at(points: pd.DataFrame, day: dt.date) -> pd.Series:
@@ -111,13 +127,7 @@ def state_at(points: pd.DataFrame, day: dt.date) -> pd.Series:
 
     ``points`` needs planned_on, construction_started_on, opened_on, closed_on.
     """
-    d = pd.Timestamp(day)
-    closed = _on_or_before(points["closed_on"], d)
-    opened = _on_or_before(points["opened_on"], d)
-    started = _on_or_before(points["construction_started_on"], d)
-    planned = _on_or_before(points["planned_on"], d)
-    # latest stage first: np.select takes the first condition that holds
-    state = np.select([closed, opened, started, planned], ["closed", "open", "under_construction", "planned"], "")
+    state = _states(_stage_dates(points), day)
     return pd.Series(state, index=points.index, dtype=object).replace("", None)
 
 
@@ -126,19 +136,14 @@ def pipeline(points: pd.DataFrame, ends: list[dt.date]) -> pd.DataFrame:
 
     Columns: period_end, state, points, places: one row per date and state, 0 where none.
     """
+    dates = _stage_dates(points)  # converted once, not once per month
+    places = points["places"].to_numpy(dtype="int64")
     rows = []
     for end in ends:
-        state = state_at(points, end)
+        state = _states(dates, end)
         for s in STATES:
             mine = state == s
-            rows.append(
-                {
-                    "period_end": end,
-                    "state": s,
-                    "points": int(mine.sum()),
-                    "places": int(points.loc[mine, "places"].sum()) if len(points) else 0,
-                }
-            )
+            rows.append({"period_end": end, "state": s, "points": int(mine.sum()), "places": int(places[mine].sum())})
     return pd.DataFrame(rows, columns=["period_end", "state", "points", "places"])
 
 
