@@ -163,46 +163,6 @@ ATTAINMENT_COLUMNS: Final = [
 ]
 
 
-def compose_actuals(actuals: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add ratio indicators to per-region actuals of flows, stocks and milestones.
-
-    ``actuals``: indicator_id, region_code, actual, n_rows (rows behind the figure).
-    Returns the same columns plus numerator and denominator (ratios only), one row per
-    (indicator, region) that has any component. A ratio is sum(numerator) /
-    sum(denominator) because both components were already summed over the region.
-    """
-    base = actuals.assign(numerator=float("nan"), denominator=float("nan"))
-    ratios = indicators[indicators["kind"] == "ratio"]
-    parts = [base]
-    for row in ratios.itertuples():
-        num = actuals[actuals["indicator_id"] == row.numerator_id].set_index("region_code")
-        den = actuals[actuals["indicator_id"] == row.denominator_id].set_index("region_code")
-        if num.empty and den.empty:
-            continue
-        joined = (
-            num[["actual", "n_rows"]]
-            .rename(columns={"actual": "actual_num"})
-            .join(den[["actual"]].rename(columns={"actual": "actual_den"}), how="outer")
-        )
-        numerator = joined["actual_num"]
-        denominator = joined["actual_den"]
-        ratio = numerator / denominator.where(denominator > 0)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "indicator_id": row.indicator_id,
-                    "region_code": joined.index,
-                    "actual": ratio.to_numpy(),
-                    # the ratio has data when its numerator was reported at all
-                    "n_rows": joined["n_rows"].fillna(0).to_numpy(),
-                    "numerator": numerator.to_numpy(),
-                    "denominator": denominator.to_numpy(),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
 def evaluate(
     actuals: pd.DataFrame,
     indicators: pd.DataFrame,
