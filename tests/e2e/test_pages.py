@@ -112,8 +112,25 @@ def training_category_narrows_the_short_list(tab: AppPage, lang: str) -> None:
     assert shown() == unreported < everything, f"the list should narrow from {everything} to {unreported} units"
 
 
+def attainment_indicator_changes_the_headline(tab: AppPage, lang: str) -> None:
+    """Choosing another indicator (a count instead of the default coverage rate) changes the
+    headline figures, and the URL keeps the choice."""
+    label = t("attainment.indicator", lang)
+    points = "普惠托育点（已开放）" if lang == "zh" else "Inclusive childcare points open"
+    assert tab.url_params.get("indicator") == "instructor_coverage", tab.page.url
+    before = tab.metrics()
+    assert before[t("attainment.col.actual", lang)].endswith("%"), before
+    tab.select(label, points, where="main")
+    tab.wait_for_param("indicator", "childcare_points_open")
+    after = tab.metrics()
+    assert tab.sidebar_value(label, where="main") == points
+    assert not after[t("attainment.col.actual", lang)].endswith("%"), after
+    assert after != before
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
+    "attainment": attainment_indicator_changes_the_headline,
     "training": training_category_narrows_the_short_list,
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
