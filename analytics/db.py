@@ -4,8 +4,9 @@
 creates
 
 * ``stg_<table>`` tables read from every ``*.parquet`` of a table's folder, each column
-  cast to the contract's type (an absent table is an empty table of the right shape, so
-  a data folder without, say, trainings still opens);
+  cast to the contract's type, plus ``source_file`` (the file a row came from, relative
+  to the table's folder); an absent table is an empty table of the right shape, so a
+  data folder without, say, trainings still opens;
 * the marts in ``sql/marts/*.sql`` (file order), materialised as tables once, because
   every page reads them many times and they are small next to memory.
 
@@ -89,11 +90,18 @@ def staging_sql(data_dir: Path, table: Table) -> str:
         duck = _DUCK_TYPES[field.type]
         source = f'"{field.name}"' if files else "NULL"
         cols.append(f'CAST({source} AS {duck}) AS "{field.name}"')
+    # the file each row came from, relative to the table's folder: the figure-in-force rule
+    # for population and the data quality page trace rows to files with it
+    folder = str(data_dir / table.folder).replace("\\", "/").rstrip("/") + "/"
+    if files:
+        cols.append(f"replace(replace(filename, '\\', '/'), {_sql_literal(folder)}, '') AS source_file")
+    else:
+        cols.append("CAST(NULL AS VARCHAR) AS source_file")
     select = ",\n    ".join(cols)
     if not files:
         return f"SELECT\n    {select}\nWHERE false"
     file_list = ", ".join(_sql_literal(str(f)) for f in files)
-    return f"SELECT\n    {select}\nFROM read_parquet([{file_list}], union_by_name = true)"
+    return f"SELECT\n    {select}\nFROM read_parquet([{file_list}], union_by_name = true, filename = true)"
 
 
 def mart_files() -> list[Path]:

@@ -36,9 +36,9 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def page_work(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+def page_work(con: duckdb.DuckDBPyConnection) -> None:
     """What the page computes from the candidates: in force, the grids it draws, the sources table."""
-    figures = P.in_force(Q.population_candidates(con.cursor(), files=files))
+    figures = P.in_force(Q.population_candidates(con.cursor()))
     regions = regions_at_level(con.cursor(), level="prefecture")
     series = P.complete(
         figures, regions=regions.head(1), measures=P.PROVINCE_SERIES, years=P.series_years(figures, "430000")
@@ -50,22 +50,19 @@ def page_work(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     P.sources_table(pd.concat([series, census, vital]))
 
 
-def queries(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, Callable[[], object]]:
+def queries(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object]]:
     return {
-        "population_candidates (all files)": lambda: Q.population_candidates(con.cursor(), files=files),
+        "population_candidates (all files)": lambda: Q.population_candidates(con.cursor()),
         "instructors_by_prefecture": lambda: Q.instructors_by_prefecture(con.cursor(), plan_year=2023, as_of=AS_OF),
-        "association_per_capita": lambda: Q.association_per_capita(
-            con.cursor(), files=files, plan_year=2023, as_of=AS_OF
-        ),
-        "page work (in force, grids, sources)": lambda: page_work(con, files),
+        "association_per_capita": lambda: Q.association_per_capita(con.cursor(), plan_year=2023, as_of=AS_OF),
+        "page work (in force, grids, sources)": lambda: page_work(con),
     }
 
 
 def run(data_dir: Path, runs: int) -> list[tuple[str, float, float]]:
     rows: list[tuple[str, float, float]] = []
     con = db.connect(data_dir)
-    files = Q.population_files(data_dir)
-    for name, fn in queries(con, files).items():
+    for name, fn in queries(con).items():
         cold = _time(fn)
         warm = statistics.median(_time(fn) for _ in range(runs))
         rows.append((name, cold, warm))

@@ -159,11 +159,9 @@ from analytics.queries import population as population_queries  # noqa: E402
 @st.cache_data(show_spinner=False, max_entries=8)
 def population_candidates(data_version: str) -> pd.DataFrame:
     """Every row of every reference/population/ file, ranked per key (see population_candidates.sql)."""
-    files = population_queries.population_files(data_dir())
-    return population_queries.population_candidates(_cursor(), files=files)
+    return population_queries.population_candidates(_cursor())
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def population_per_capita(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
-    files = population_queries.population_files(data_dir())
-    return population_queries.association_per_capita(_cursor(), files=files, plan_year=plan_year, as_of=as_of)
+    return population_queries.association_per_capita(_cursor(), plan_year=plan_year, as_of=as_of)

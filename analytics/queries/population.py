@@ -5,14 +5,11 @@ and the association's figures per resident.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from analytics import db, population
-from analytics.contract import TABLES
+from analytics import population
 from analytics.queries import PROVINCE_CODE, indicator_actuals, regions_at_level, run
 
 CANDIDATE_COLUMNS = (
@@ -36,19 +33,13 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def population_files(data_dir: Path) -> list[str]:
-    """Every Parquet file of ``reference/population/`` in a data folder (the bundled one and any added)."""
-    return [str(p) for p in db.table_files(data_dir, TABLES["population"])]
-
-
-def population_candidates(con: duckdb.DuckDBPyConnection, *, files: Sequence[str]) -> pd.DataFrame:
-    """Every population row of every file, ranked per key (rank 1 = the figure in force).
+def population_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every population row of every file in reference/population/, ranked per key (rank 1 =
+    the figure in force; the rule is in ``sql/marts/050_fct_population_candidates.sql``).
 
     Columns: :data:`CANDIDATE_COLUMNS` (source_file: the path inside reference/population/).
     """
-    if not files:
-        return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
-    return run(con, "population_candidates", files=list(files))
+    return run(con, "population_candidates")
 
 
 def instructors_by_prefecture(
@@ -62,14 +53,12 @@ def instructors_by_prefecture(
     return run(con, "population_instructors", plan_year=plan_year, as_of=as_of, within=within)
 
 
-def association_per_capita(
-    con: duckdb.DuckDBPyConnection, *, files: Sequence[str], plan_year: int, as_of: dt.date
-) -> pd.DataFrame:
+def association_per_capita(con: duckdb.DuckDBPyConnection, *, plan_year: int, as_of: dt.date) -> pd.DataFrame:
     """Childcare places per 1,000, instructors per 10,000 and funds per resident, for the province and
     each prefecture, as of ``as_of``, over the 2020 census population in force (the same figures
     the page shows). Columns: :data:`analytics.population.PER_CAPITA_COLUMNS`.
     """
-    figures = population.in_force(population_candidates(con, files=files))
+    figures = population.in_force(population_candidates(con))
     regions = pd.concat(
         [regions_at_level(con, level=level, within=PROVINCE_CODE) for level in ("province", "prefecture")],
         ignore_index=True,

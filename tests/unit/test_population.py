@@ -40,8 +40,8 @@ def tiny_bundled_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.
 
 
 def _candidates(fixture: tuple[duckdb.DuckDBPyConnection, Path]) -> pd.DataFrame:
-    con, d = fixture
-    return Q.population_candidates(con.cursor(), files=Q.population_files(d))
+    con, _ = fixture
+    return Q.population_candidates(con.cursor())
 
 
 def _value(figures: pd.DataFrame, code: str, year: int, measure: str, basis: str = "resident") -> float:
@@ -103,9 +103,9 @@ def test_replaced_lists_the_figures_that_lost(tiny_ext) -> None:
     assert set(lost["source_file_in_force"]) == {"fpa_2025.parquet"}
 
 
-def test_without_files_the_table_is_empty(tiny_ext) -> None:
-    con, _ = tiny_ext
-    empty = Q.population_candidates(con.cursor(), files=[])
+def test_without_files_the_table_is_empty(tmp_path) -> None:
+    # a data folder with no population files at all: an empty table of the right shape
+    empty = Q.population_candidates(db.connect(tmp_path).cursor())
     assert empty.empty and list(empty.columns) == list(Q.CANDIDATE_COLUMNS)
 
 
@@ -278,7 +278,7 @@ def test_export_csv_keeps_chinese_names_for_excel(tiny_ext) -> None:
 @pytest.fixture(scope="module")
 def bundled() -> tuple[duckdb.DuckDBPyConnection, pd.DataFrame]:
     con = db.connect(DATA)
-    return con, P.in_force(Q.population_candidates(con.cursor(), files=Q.population_files(DATA)))
+    return con, P.in_force(Q.population_candidates(con.cursor()))
 
 
 def test_bundled_census_equals_the_reference_table(bundled) -> None:
@@ -356,9 +356,7 @@ def _independent_per_capita(as_of: dt.date) -> pd.DataFrame:
 def test_bundled_per_capita_equals_an_independent_computation(bundled, code: str) -> None:
     con, _ = bundled
     as_of = dt.date(2023, 6, 30)
-    mine = Q.association_per_capita(
-        con.cursor(), files=Q.population_files(DATA), plan_year=2023, as_of=as_of
-    ).set_index("region_code")
+    mine = Q.association_per_capita(con.cursor(), plan_year=2023, as_of=as_of).set_index("region_code")
     theirs = _independent_per_capita(as_of)
     for column in ("population", "childcare_places_per_1000", "instructors_per_10000", "funds_per_resident"):
         assert mine.loc[code, column] == pytest.approx(theirs.loc[code, column], rel=1e-12), column

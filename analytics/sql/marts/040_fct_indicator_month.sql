@@ -69,6 +69,24 @@ childcare_funds as (
     where subsidy_paid_on is not null
     group by all
 ),
+childcare_register_zeros as (
+    -- the childcare export is the province's register of points: when it lists any point
+    -- for a plan year, a county with none has 0 points, 0 places and 0 yuan (known to be
+    -- none), not "no data"; with no register at all every county stays without data
+    select
+        y.plan_year,
+        k.indicator_id,
+        r.region_code,
+        last_day(make_date(y.plan_year, 1, 1)) as period_end,
+        0::double as value,
+        null::date as reported_at
+    from (select distinct plan_year from stg_childcare_points) as y
+    cross join (values ('childcare_points_open'), ('childcare_places'), ('childcare_funds_yuan')) as k(indicator_id)
+    cross join dim_region as r
+    where r.level = 'county'
+      and not r.is_stat_zone
+      and r.region_code not in (select region_code from stg_childcare_points as p where p.plan_year = y.plan_year)
+),
 training_classes as (
     -- the plan's classes are the province's own; cancelled classes never count
     select t.*, k.indicator_id
@@ -101,6 +119,7 @@ all_months as (
     union all select * from village_totals
     union all select * from childcare_stock
     union all select * from childcare_funds
+    union all select * from childcare_register_zeros
     union all select * from training_milestones
 )
 -- the indicator's kind and the region's place in each level ride along, so the queries
