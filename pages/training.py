@@ -418,7 +418,7 @@ def _participants(f: Filters) -> None:
 
 def _completion_table(table: pd.DataFrame, by: str) -> pd.DataFrame:
     if by == "class":
-        organiser = table[name_col("organiser_name")].fillna(table["organiser_name_zh"])
+        organiser = table[name_col("organiser_name")].fillna(table["organiser_name_zh"]).fillna(table["organiser_code"])
         first = {
             t("training.col.class"): [
                 f"{o} · {t(f'training.kind_short.{k}')}" for o, k in zip(organiser, table["kind"], strict=True)

@@ -19,8 +19,14 @@ select
     t.status,
     t.reported_at
 from stg_trainings as t
-left join (select * from dim_region where level in ('province', 'prefecture', 'county')) as r
-    on r.region_code = t.region_code
+-- organisers inside $within's province only (its codes start with the same two digits, a
+-- range that lets DuckDB skip the rest of a national region table)
+left join (
+    select region_code, name_zh, name_en, province_code, prefecture_code, county_code
+    from dim_region
+    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
+      and level in ('province', 'prefecture', 'county')
+) as r on r.region_code = t.region_code
 where t.plan_year = $plan_year
   and (
       (t.level = 'province' and t.region_code = (select province_code from home))

@@ -6,9 +6,12 @@
 -- row at a month end is its latest report up to that date. Units are counted per county and
 -- month first, then the counties are added up to prefectures and the province.
 with units as (
+    -- a region's codes start with its province's two digits: the range lets DuckDB skip the
+    -- rest of a national region table before testing each row
     select region_code, county_code
     from dim_region
-    where level = 'village'
+    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
+      and level = 'village'
       and $within in (province_code, prefecture_code, county_code)
 ),
 county_units as (
@@ -24,6 +27,7 @@ county_month as (
     from fct_instructor_village_month as f
     inner join units as u on u.region_code = f.region_code
     where f.plan_year = $plan_year and f.period_end <= $as_of
+      and f.region_code >= substr($within, 1, 2) and f.region_code < substr($within, 1, 2) || 'a'
     group by u.county_code, f.period_end
 ),
 grid as (

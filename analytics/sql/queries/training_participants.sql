@@ -2,9 +2,12 @@
 -- A class counts once it has ended: before that its completions are not known. Counties
 -- are reporting counties (a statistical zone's participants count under its host county).
 with counties as (
+    -- the units above townships of $within's province (its codes start with the same two
+    -- digits, a range that lets DuckDB skip the rest of a national region table)
     select region_code, name_zh, name_en, province_code, prefecture_code, county_code
     from dim_region
-    where level in ('province', 'prefecture', 'county')
+    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
+      and level in ('province', 'prefecture', 'county')
 )
 select
     p.class_id,
@@ -29,7 +32,10 @@ inner join stg_trainings as t on t.class_id = p.class_id
 -- participants come from counties; names are looked up among the units above townships only,
 -- a small table next to the whole region table (which holds every village)
 inner join counties as r on r.region_code = p.region_code
-left join counties as o on o.region_code = t.region_code
+-- a class may be organised outside the province (people travel to it): its organiser's name
+-- is looked up in the whole region table
+left join (select region_code, name_zh, name_en from dim_region where level in ('province', 'prefecture', 'county')) as o
+    on o.region_code = t.region_code
 left join counties as c on c.region_code = r.county_code
 left join counties as pr on pr.region_code = r.prefecture_code
 where t.plan_year = $plan_year

@@ -5,6 +5,8 @@ with latest as (
     from fct_instructor_village_month as f
     where f.plan_year = $plan_year
       and f.period_end = (select max(period_end) from dim_month where plan_year = $plan_year and period_end <= $as_of)
+      -- a region's codes start with its province's two digits (lets DuckDB skip other provinces)
+      and f.region_code >= substr($within, 1, 2) and f.region_code < substr($within, 1, 2) || 'a'
 ),
 short as (
     select
@@ -13,13 +15,17 @@ short as (
         case when l.region_code is null then 'no_report' else 'short' end as category
     from dim_region as v
     left join latest as l on l.region_code = v.region_code
-    where v.level = 'village'
+    where v.region_code >= substr($within, 1, 2) and v.region_code < substr($within, 1, 2) || 'a'
+      and v.level = 'village'
       and $within in (v.province_code, v.prefecture_code, v.county_code)
       and (l.region_code is null or l.instructors_in_post < $min_instructors)
 ),
 above as (
     -- names of the townships, counties and prefectures: everything above village level
-    select region_code, parent_code, name_zh, name_en from dim_region where level <> 'village'
+    select region_code, parent_code, name_zh, name_en
+    from dim_region
+    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
+      and level <> 'village'
 )
 select
     s.prefecture_code,
