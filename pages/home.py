@@ -9,7 +9,7 @@ from analytics import narrative
 from analytics.queries import PROVINCE_CODE
 from ui import cached, charts
 from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
-from ui.i18n import name_col, t
+from ui.i18n import current_lang, name_col, t
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_COLORS, STATUS_ORDER
 
@@ -103,8 +103,13 @@ def _cards(now: pd.DataFrame, before: pd.DataFrame, inds: pd.DataFrame, f: Filte
                 statuses = [str(r["status"]) for r in rows]
                 lead = next((s for s in WORST_FIRST if s in statuses), statuses[0])
                 lines = [
-                    f"{inds.loc[i, name_col('name', f.lang)]}：{_fmt(cur.loc[i, 'actual'], inds.loc[i])} / "
-                    f"{_fmt(cur.loc[i, 'target'], inds.loc[i])}（{status_label(str(cur.loc[i, 'status']))}）"
+                    t(
+                        "overview.card.milestone_line",
+                        name=inds.loc[i, name_col("name", f.lang)],
+                        actual=_fmt(cur.loc[i, "actual"], inds.loc[i]),
+                        target=_fmt(cur.loc[i, "target"], inds.loc[i]),
+                        status=status_label(str(cur.loc[i, "status"])),
+                    )
                     for i in ids
                     if i in cur.index
                 ]
@@ -150,8 +155,11 @@ def _narrative(now: pd.DataFrame, below: pd.DataFrame, inds: pd.DataFrame, f: Fi
         label = dict(
             zip(regions["region_code"], regions[name_col("name", f.lang)].fillna(regions["name_zh"]), strict=True)
         )
-        lag = [f"{label.get(r, r)}（{_first(ids, name, sep)}）" for r, ids in facts.lagging_regions]
-        parts.append(t("overview.narrative.lagging", regions="；".join(lag) if f.lang == "zh" else "; ".join(lag)))
+        lag = [
+            t("overview.narrative.region_items", region=label.get(r, r), items=_first(ids, name, sep))
+            for r, ids in facts.lagging_regions
+        ]
+        parts.append(t("overview.narrative.lagging", regions=("；" if f.lang == "zh" else "; ").join(lag)))
     return "".join(parts) if f.lang == "zh" else " ".join(parts)
 
 
@@ -215,12 +223,16 @@ def _items_table(items: pd.DataFrame, now: pd.DataFrame, inds: pd.DataFrame, lan
 
 
 def _change(now: pd.Series, before: pd.Series | None, ind: pd.Series) -> str:
+    """Change since the previous month end, in the same unit as the figure it follows."""
     if before is None or pd.isna(now["actual"]) or pd.isna(before["actual"]):
         return "—"
     diff = float(now["actual"]) - float(before["actual"])
+    if not diff:
+        return "0"
     if ind["target_rule"] == "coverage":
-        return f"{diff * 100:+.1f} pp" if diff else "0"
-    return f"{diff:+,.0f}" if diff else "0"
+        return t("overview.fmt.points", v=f"{diff * 100:+.1f}")
+    sign = "+" if diff > 0 else "−"
+    return sign + _fmt(abs(diff), ind)
 
 
 def _fmt(value: object, ind: pd.Series) -> str:
@@ -230,9 +242,10 @@ def _fmt(value: object, ind: pd.Series) -> str:
     if ind["target_rule"] == "coverage":
         return f"{v:.1%}"
     if ind["unit_en"] == "yuan":
-        return (
-            t("overview.fmt.yuan_wan", v=f"{v / 10000:,.1f}") if v >= 10000 else t("overview.fmt.yuan", v=f"{v:,.0f}")
-        )
+        # 万元 is how Chinese reports count money; English readers get the whole number
+        if v >= 10000 and current_lang() == "zh":
+            return t("overview.fmt.yuan_wan", v=f"{v / 10000:,.1f}")
+        return t("overview.fmt.yuan", v=f"{v:,.0f}")
     return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
 
 
