@@ -208,7 +208,13 @@ def evaluate(
     per_indicator: dict[str, list[tuple[str, float]]] = {}
     for (ind_id, code), (value, _due_date) in tgt.items():
         per_indicator.setdefault(ind_id, []).append((code, _float(value)))
-    lower = {lv: _by_key(frame, ("actual", "n_rows")) for lv, frame in (level_actuals or {}).items()}
+    # only the every-region indicators are read at lower levels: a county table holds all
+    # indicators for ~120 counties, and keying all of it costs more than the rest together
+    counted_ids = set(indicators.loc[indicators["target_rule"] == "every_region_at_least", "indicator_id"])
+    lower = {
+        lv: _by_key(frame[frame["indicator_id"].isin(counted_ids)], ("actual", "n_rows"))
+        for lv, frame in (level_actuals or {}).items()
+    }
     container = dict(zip(placement["region_code"], placement[f"{level}_code"], strict=True))
     out: list[dict[str, object]] = []
     for ind in indicators.to_dict("records"):
