@@ -38,6 +38,8 @@ KIND_INDICATOR: Final = {
 }
 COVERAGE_INDICATOR: Final = "instructor_coverage"
 BASES_INDICATOR: Final = "youth_demo_bases_new"
+# what the page judges: it asks the shared attainment query for these only
+JUDGED_INDICATORS: Final = (COVERAGE_INDICATOR, BASES_INDICATOR, *KIND_INDICATOR.values())
 CLASS_STATES: Final = ("held", "in_progress", "planned", "cancelled")
 BREAKDOWNS: Final = ("prefecture", "county", "class")
 

@@ -47,7 +47,12 @@ def page_queries(con: duckdb.DuckDBPyConnection, within: str) -> dict[str, Calla
     """What the page asks DuckDB for when ``within`` is chosen (ui/cached.py caches each)."""
     return {
         "attainment_tables (province + prefectures)": lambda: queries.attainment_tables(
-            con.cursor(), plan_year=2023, as_ofs=(AS_OF,), levels=("province", "prefecture"), within=PROVINCE_CODE
+            con.cursor(),
+            plan_year=2023,
+            as_ofs=(AS_OF,),
+            levels=("province", "prefecture"),
+            within=PROVINCE_CODE,
+            indicator_ids=training.JUDGED_INDICATORS,
         ),
         "training_coverage_month": lambda: q.coverage_month(con.cursor(), plan_year=2023, as_of=AS_OF, within=within),
         "training_short_units": lambda: q.short_units(con.cursor(), plan_year=2023, as_of=AS_OF, within=within),

@@ -28,9 +28,9 @@ def render(f: Filters) -> None:
     page_header("training.title", f)
     st.markdown(t("training.intro"))
     status_legend()
-    # the province and every prefecture, judged in one query (the attainment page asks the same)
+    # the province and every prefecture, judged in one query, for this page's indicators only
     tables = cached.attainment_tables(
-        f.data_version, f.plan_year, (f.as_of,), ("province", "prefecture"), PROVINCE_CODE
+        f.data_version, f.plan_year, (f.as_of,), ("province", "prefecture"), PROVINCE_CODE, training.JUDGED_INDICATORS
     )
     province, prefectures = tables[(f.as_of, "province")], tables[(f.as_of, "prefecture")]
     own = province if f.region == PROVINCE_CODE else prefectures[prefectures["region_code"] == f.region]

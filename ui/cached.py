@@ -73,9 +73,16 @@ def regions_at_level(data_version: str, level: str, within: str) -> pd.DataFrame
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def attainment_tables(
-    data_version: str, plan_year: int, as_ofs: tuple[dt.date, ...], levels: tuple[str, ...], within: str
+    data_version: str,
+    plan_year: int,
+    as_ofs: tuple[dt.date, ...],
+    levels: tuple[str, ...],
+    within: str,
+    indicator_ids: tuple[str, ...] = (),
 ) -> dict[tuple[dt.date, str], pd.DataFrame]:
-    return queries.attainment_tables(_cursor(), plan_year=plan_year, as_ofs=as_ofs, levels=levels, within=within)
+    return queries.attainment_tables(
+        _cursor(), plan_year=plan_year, as_ofs=as_ofs, levels=levels, within=within, indicator_ids=indicator_ids
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -105,9 +105,7 @@ def attainment_table(
     Columns: :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Every-region rules whose
     target level lies below ``level`` are counted from the actuals at that lower level.
     """
-    return attainment_tables(con, plan_year=plan_year, as_ofs=(as_of,), levels=(level,), within=within)[
-        (as_of, level)
-    ]
+    return attainment_tables(con, plan_year=plan_year, as_ofs=(as_of,), levels=(level,), within=within)[(as_of, level)]
 
 
 def attainment_tables(
@@ -117,20 +115,34 @@ def attainment_tables(
     as_ofs: tuple[dt.date, ...],
     levels: tuple[str, ...],
     within: str = PROVINCE_CODE,
+    indicator_ids: tuple[str, ...] = (),
 ) -> dict[tuple[dt.date, str], pd.DataFrame]:
     """:func:`attainment_table` for several dates and levels, from one scan of the facts.
 
     A page that shows this month and last month, the region and its sub-regions asks once.
+    ``indicator_ids`` limits the judgement to those indicators (all when empty).
     """
     for level in levels:
         _level(level)
     inds = indicators(con, plan_year=plan_year)
+    wanted: list[str] = []
+    if indicator_ids:
+        inds = inds[inds["indicator_id"].isin(indicator_ids)]
+        # a ratio needs its numerator and denominator from the scan
+        wanted = sorted({*indicator_ids, *inds["numerator_id"].dropna(), *inds["denominator_id"].dropna()})
     tgts = targets(con, plan_year=plan_year)
     placement = region_placement(con)
     # coverage targets are prorated from the level reported at the end of January
     january = attainment.month_ends(plan_year)[0]
     dates = sorted({*as_ofs, january})
-    actuals = run(con, "indicator_actuals_levels", plan_year=plan_year, as_of_dates=dates, within=within)
+    actuals = run(
+        con,
+        "indicator_actuals_levels",
+        plan_year=plan_year,
+        as_of_dates=dates,
+        within=within,
+        indicator_ids=wanted,
+    )
     actuals["as_of"] = pd.to_datetime(actuals["as_of"]).dt.date
     parts = {key: frame.drop(columns=["as_of", "level"]) for key, frame in actuals.groupby(["as_of", "level"])}
     empty = actuals.iloc[:0].drop(columns=["as_of", "level"])

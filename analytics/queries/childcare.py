@@ -73,7 +73,14 @@ def attainment_tables(
     tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
     n_register = register_points(con, plan_year=plan_year)
     dates = sorted(set(as_ofs))
-    actuals = run(con, "indicator_actuals_levels", plan_year=plan_year, as_of_dates=dates, within=within)
+    actuals = run(
+        con,
+        "indicator_actuals_levels",
+        plan_year=plan_year,
+        as_of_dates=dates,
+        within=within,
+        indicator_ids=list(childcare.INDICATORS),
+    )
     actuals = actuals[actuals["indicator_id"].isin(childcare.INDICATORS)]
     when = pd.to_datetime(actuals["as_of"]).dt.date
     columns = [c for c in actuals.columns if c not in ("as_of", "level")]

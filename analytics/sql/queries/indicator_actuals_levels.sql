@@ -1,4 +1,4 @@
--- grain: one row per as-of date in $as_of_dates, level (province, prefecture, county), indicator and region inside $within
+-- grain: one row per as-of date in $as_of_dates, level (province, prefecture, county), indicator (of $indicator_ids, or all) and region inside $within
 -- The same aggregation as indicator_actuals.sql, for several dates and all three levels in
 -- one scan: each reporting region's figure is computed once per date (flows and
 -- milestones summed, stocks their last value), then summed into every level above it.
@@ -23,6 +23,8 @@ per_source as (
     inner join dates as d on f.period_end <= d.as_of
     where f.plan_year = $plan_year
       and $within in (f.province_code, f.prefecture_code, f.county_code, f.region_code)
+      -- an empty list means every indicator; a page that shows a few asks for those only
+      and (len($indicator_ids) = 0 or list_contains($indicator_ids, f.indicator_id))
     group by d.as_of, f.indicator_id, f.region_code
 ),
 leveled as (
