@@ -3,7 +3,7 @@
 This module is the single home of the rules that every page, export and briefing
 shares (docs/indicators.md explains them for users):
 
-* aggregation kinds (the SQL in ``sql/indicator_actuals.sql`` applies them per region):
+* aggregation kinds (``sql/queries/indicator_actuals_levels.sql`` applies them per region):
   flow = sum over months and regions; stock = last value per reporting region within
   the window, then summed over regions; milestone = completions summed, done once they
   reach the target; ratio = sum of numerators / sum of denominators, composed here from
@@ -182,7 +182,7 @@ def evaluate(
     Parameters
     ----------
     actuals:
-        per-region actuals (``sql/queries/indicator_actuals.sql``: indicator_id,
+        per-region actuals (``sql/queries/indicator_actuals_levels.sql``: indicator_id,
         region_code, actual, n_rows, numerator, denominator) for the regions judged.
     indicators, targets:
         the plan tables (targets already filtered to ``plan_year``).

@@ -54,7 +54,12 @@ def indicator_actuals(
     Columns: indicator_id, region_code, actual, n_rows (reports behind the figure),
     last_period, numerator and denominator (ratios only).
     """
-    return run(con, "indicator_actuals", plan_year=plan_year, as_of=as_of, level=_level(level), within=within)
+    _level(level)
+    # one query holds the aggregation rules: the several-dates-and-levels one, asked for one of each
+    found = run(
+        con, "indicator_actuals_levels", plan_year=plan_year, as_of_dates=[as_of], within=within, indicator_ids=[]
+    )
+    return found[found["level"] == level].drop(columns=["as_of", "level"]).reset_index(drop=True)
 
 
 def regions_at_level(con: duckdb.DuckDBPyConnection, *, level: str, within: str = PROVINCE_CODE) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 -- grain: one row per as-of date in $as_of_dates, level (province, prefecture, county), indicator (of $indicator_ids, or all) and region inside $within
--- The same aggregation as indicator_actuals.sql, for several dates and all three levels in
--- one scan: each reporting region's figure is computed once per date (flows and
--- milestones summed, stocks their last value), then summed into every level above it.
+-- The aggregation kinds, for several dates and all three levels in one scan: each
+-- reporting region's figure is computed once per date (flows and milestones summed over
+-- the months, stocks their last value), then summed into every level above it; a ratio is
+-- the sum of its numerator over the sum of its denominator (never a mean of percentages).
 with dates as (
     select unnest($as_of_dates)::date as as_of
 ),
