@@ -161,7 +161,7 @@ def make_national_regions(rng: np.random.Generator) -> pd.DataFrame:
         for pi in range(1, int(rng.integers(9, 12)) + 1):
             pref = f"{prov[:2]}{pi:02d}00"
             rows.append((pref, prov, "prefecture", "prefecture", f"演示市{pref[:4]}", pref, None, None))
-            for ci in range(1, int(rng.integers(7, 11)) + 1):
+            for ci in range(1, int(rng.integers(8, 12)) + 1):
                 county = f"{pref[:4]}{ci:02d}"
                 rows.append((county, pref, "county", "county", f"演示县{county}", pref, county, None))
                 n_town = int(rng.integers(10, 18))
