@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import platform
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,23 +21,12 @@ import duckdb
 from analytics import childcare, db, queries
 from analytics.attainment import month_ends
 from analytics.queries import childcare as q
+from benchmarks.common import APP, app_test
+from benchmarks.common import cpu as _cpu
+from benchmarks.common import wall as _time
 
 AS_OF = dt.date(2023, 7, 31)  # after item 7's due date: the milestones are judged on it too
 PREFECTURE = "431100"
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _cpu(fn: Callable[[], object]) -> float:
-    """CPU seconds of this process (all its threads): unlike wall time, not inflated when
-    other processes compete for the cores, so figures from a busy machine stay comparable."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
 
 
 def page_queries(con: duckdb.DuckDBPyConnection, region: str) -> dict[str, Callable[[], object]]:
@@ -78,17 +66,14 @@ def run(data_dir: Path, runs: int, region: str) -> list[tuple[str, float, float,
 
 
 def page_run(runs: int, region: str) -> float:
-    from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    script = f"import runpy\nrunpy.run_path({str(app)!r}, run_name='__main__')\n"
     times = []
     for _ in range(runs):
-        at = AppTest.from_string(script, default_timeout=120)
+        at = app_test(timeout=120)
         at.query_params["as_of"] = AS_OF.isoformat()
         at.query_params["region"] = region
         at.run()
-        at.switch_page(str(app.parent / "pages/childcare.py"))
+        at.switch_page(str(APP.parent / "pages/childcare.py"))
         times.append(_time(at.run))
     return statistics.median(times)
 

@@ -22,14 +22,10 @@ from pathlib import Path
 import duckdb
 
 from analytics import db, queries
+from benchmarks.common import app_test
+from benchmarks.common import wall as _time
 
 AS_OF = dt.date(2023, 6, 30)
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def landing_queries(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object]]:
@@ -67,13 +63,10 @@ def run(data_dir: Path, runs: int) -> list[tuple[str, float, float]]:
 
 
 def page_run(runs: int) -> float:
-    from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    script = f"import runpy\nrunpy.run_path({str(app)!r}, run_name='__main__')\n"
     times = []
     for _ in range(runs):
-        at = AppTest.from_string(script, default_timeout=120)
+        at = app_test(timeout=120)
         at.query_params["as_of"] = AS_OF.isoformat()
         times.append(_time(at.run))
     return statistics.median(times)
@@ -86,14 +79,18 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["FPA_DATA_DIR"] = str(args.data_dir)
     rows = run(args.data_dir, args.runs)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"duckdb {duckdb.__version__}; data: {args.data_dir}; median of {args.runs} runs\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"duckdb {duckdb.__version__}; data: {args.data_dir}; median of {args.runs} runs\n"
+    )
     print("| step | cold (s) | warm median (s) |")
     print("|---|---:|---:|")
     for name, cold, warm in rows:
         print(f"| {name} | {cold:.3f} | {warm:.3f} |")
-    print(f"\nwhole landing page through AppTest (new session, Streamlit cache warm after the first): "
-          f"{page_run(args.runs):.3f} s median")
+    print(
+        f"\nwhole landing page through AppTest (new session, Streamlit cache warm after the first): "
+        f"{page_run(args.runs):.3f} s median"
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import platform
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,14 +25,10 @@ from analytics import db
 from analytics import population as P
 from analytics.queries import population as Q
 from analytics.queries import regions_at_level
+from benchmarks.common import APP, app_test
+from benchmarks.common import wall as _time
 
 AS_OF = dt.date(2023, 6, 30)
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def page_work(con: duckdb.DuckDBPyConnection) -> None:
@@ -72,14 +67,11 @@ def run(data_dir: Path, runs: int) -> list[tuple[str, float, float]]:
 
 
 def page_run(runs: int) -> float:
-    from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    page = app.parent / "pages" / "population.py"
-    script = f"import runpy\nrunpy.run_path({str(app)!r}, run_name='__main__')\n"
+    page = APP.parent / "pages" / "population.py"
     times = []
     for _ in range(runs):
-        at = AppTest.from_string(script, default_timeout=120)
+        at = app_test(timeout=120)
         at.query_params["as_of"] = AS_OF.isoformat()
         at.run()
         at.switch_page(str(page))

@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import platform
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,22 +24,12 @@ import duckdb
 from analytics import db, queries, training
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import training as q
+from benchmarks.common import APP, app_test
+from benchmarks.common import cpu as _cpu
+from benchmarks.common import wall as _time
 
 AS_OF = dt.date(2023, 12, 31)
 PREFECTURE = "430100"
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _cpu(fn: Callable[[], object]) -> float:
-    """CPU seconds of this process (all DuckDB threads): steadier than wall time on a busy machine."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
 
 
 def page_queries(con: duckdb.DuckDBPyConnection, within: str) -> dict[str, Callable[[], object]]:
@@ -117,16 +106,13 @@ def connect_time(data_dir: Path, runs: int) -> tuple[float, float]:
 
 
 def page_run(runs: int, region: str) -> float:
-    from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    script = f"import runpy\nrunpy.run_path({str(app)!r}, run_name='__main__')\n"
     times = []
     for _ in range(runs):
-        at = AppTest.from_string(script, default_timeout=300)
+        at = app_test(timeout=300)
         at.query_params["region"] = region
         at.run()
-        at.switch_page(str(app.parent / "pages" / "training.py"))
+        at.switch_page(str(APP.parent / "pages" / "training.py"))
         times.append(_time(at.run))
     return statistics.median(times)
 
