@@ -12,6 +12,9 @@ class PageSpec:
     url_path: str  # ASCII path in the URL
     title_key: str  # i18n key of its title in the navigation
     icon: str  # a Material icon: drawn from the font Streamlit bundles, no network
+    # the least role that may open the page: viewer < analyst < admin (enforced in app.py
+    # before the page's script runs, so a direct URL is refused on the server)
+    min_role: str = "viewer"
 
 
 # Order is the order in the navigation; the first is the landing page.
