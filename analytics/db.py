@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from analytics import publish
 from analytics.contract import MANIFEST_FILE, TABLES, Table
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -43,9 +44,18 @@ _DUCK_TYPES = {
 
 
 def data_dir_from_env() -> Path:
-    """The data folder: ``FPA_DATA_DIR`` when set, else the bundled ``data/``."""
+    """The data root: ``FPA_DATA_DIR`` when set, else the bundled ``data/``.
+
+    The root holds the published versions (analytics/publish.py); read tables from
+    ``published_dir(root)``, the version in force, never from the root directly.
+    """
     value = os.environ.get("FPA_DATA_DIR")
     return Path(value).expanduser().resolve() if value else DEFAULT_DATA_DIR
+
+
+def published_dir(root: Path | None = None) -> Path:
+    """The folder of the version in force under ``root`` (default: the data root from the environment)."""
+    return publish.current_dir(root or data_dir_from_env())
 
 
 @dataclass(frozen=True)
@@ -114,8 +124,11 @@ def mart_name(path: Path) -> str:
 
 
 def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the staging tables and marts of ``data_dir``."""
-    data_dir = data_dir or data_dir_from_env()
+    """An in-memory DuckDB connection with the staging tables and marts of ``data_dir``.
+
+    Without ``data_dir``: the version in force under the data root from the environment.
+    """
+    data_dir = data_dir or published_dir()
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
@@ -130,6 +143,10 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
 
 def data_version(data_dir: Path) -> str:
     """A token that changes whenever a table file or the manifest changes (for cache keys)."""
+    info = data_dir / publish.VERSION_FILE
+    if info.exists():
+        # a published version's folder never changes: its id is its version
+        return data_dir.name
     parts = []
     for table in TABLES.values():
         for f in table_files(data_dir, table):

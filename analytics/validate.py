@@ -25,6 +25,7 @@ class Problem:
     rows: tuple[int, ...] = ()  # 0-based row numbers in the checked table (first few)
     n_rows: int = 0  # how many rows have the problem
     value: str = ""
+    code: str = ""  # what kind of problem, for reports in other languages (analytics/ingest.py)
 
     def __str__(self) -> str:
         where = f" rows {', '.join(str(r + 1) for r in self.rows)}" if self.rows else ""
@@ -59,14 +60,18 @@ def check_values(table: Table, df: pd.DataFrame, regions: pd.DataFrame | None = 
         if not field.nullable and field.name in df:
             rows, n = _rows(df[field.name].isna())
             if n:
-                problems.append(Problem(table.name, field.name, "empty value in a required column", rows, n))
+                problems.append(
+                    Problem(table.name, field.name, "empty value in a required column", rows, n, code="required")
+                )
     key = list(table.key)
     if all(k in df for k in key):
         dup = df.duplicated(subset=key, keep=False)
         rows, n = _rows(dup)
         if n:
             example = [str(df.at[rows[0], k]) for k in key]
-            problems.append(Problem(table.name, "+".join(key), "duplicate key", rows, n, value=" / ".join(example)))
+            problems.append(
+                Problem(table.name, "+".join(key), "duplicate key", rows, n, " / ".join(example), "duplicate_key")
+            )
     for rule in table.rules:
         problems.extend(_check_rule(table, df, rule, regions))
     return problems
@@ -81,19 +86,23 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
         allowed = set(rule.arg)  # type: ignore[call-overload]
         bad = present & ~col.isin(allowed)
         reason = f"not an allowed value ({rule.doc})"
+        code = "not_allowed"
     elif rule.check == "non_negative":
         bad = present & (pd.to_numeric(col, errors="coerce") < 0)
         reason = "negative value"
+        code = "negative"
     elif rule.check == "month_end":
         dates = pd.to_datetime(col, errors="coerce")
         bad = present & ~dates.dt.is_month_end.fillna(False).astype(bool)
         reason = "not the last day of a month"
+        code = "not_month_end"
     elif rule.check == "le":
         other = df.get(str(rule.arg))
         if other is None:
             return []
         bad = present & other.notna() & (col > other)
         reason = rule.doc or f"{rule.column} must not exceed {rule.arg}"
+        code = "greater_than"
     elif rule.check == "region_level":
         if regions is None:
             return []
@@ -104,7 +113,9 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
         out = []
         rows, n = _rows(unknown)
         if n:
-            out.append(Problem(table.name, rule.column, "code not in the region table", rows, n, str(col[rows[0]])))
+            out.append(
+                Problem(table.name, rule.column, "code not in the region table", rows, n, str(col[rows[0]]), "unknown_region")
+            )
         rows, n = _rows(wrong)
         if n:
             wanted = " / ".join(str(a) for a in rule.arg)  # type: ignore[attr-defined]
@@ -116,6 +127,7 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
                     rows,
                     n,
                     str(col[rows[0]]),
+                    "wrong_level",
                 )
             )
         return out
@@ -124,7 +136,7 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
     rows, n = _rows(bad.fillna(False).astype(bool))
     if not n:
         return []
-    return [Problem(table.name, rule.column, reason, rows, n, str(col[rows[0]]))]
+    return [Problem(table.name, rule.column, reason, rows, n, str(col[rows[0]]), code)]
 
 
 def check_folder_table(name: str, arrow: pa.Table, regions: pd.DataFrame | None = None) -> list[Problem]:

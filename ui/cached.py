@@ -10,6 +10,7 @@ DuckDB connection is not thread-safe; every browser session is a thread). Result
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import duckdb
@@ -23,8 +24,22 @@ from ui import maps
 MAX_ENTRIES = 256
 
 
-def data_dir() -> Path:
+def data_root() -> Path:
+    """The data root: published versions, history, audit log."""
     return db.data_dir_from_env()
+
+
+# The version a script run reads, pinned when the run asks for ``version()`` (app.py does,
+# through the global filters, before any query): every query of one run then reads the same
+# version even if a publish lands halfway through it. A Streamlit run is one thread, and
+# cache_data computes in the caller's thread, so a thread-local is the run's own.
+_pinned = threading.local()
+
+
+def data_dir() -> Path:
+    """The folder of the version this run reads (the one in force when the run started)."""
+    pinned: Path | None = getattr(_pinned, "folder", None)
+    return pinned if pinned is not None else db.published_dir(data_root())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -43,7 +58,10 @@ def _cursor() -> duckdb.DuckDBPyConnection:
 
 
 def version() -> str:
-    return db.data_version(data_dir())
+    """Resolve the version in force, pin it for this run, return its token (a new publish shows at the next rerun)."""
+    folder = db.published_dir(data_root())
+    _pinned.folder = folder
+    return db.data_version(folder)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

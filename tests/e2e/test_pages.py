@@ -128,7 +128,26 @@ def attainment_indicator_changes_the_headline(tab: AppPage, lang: str) -> None:
     assert after != before
 
 
+def import_check_reports_a_bad_row(tab: AppPage, lang: str) -> None:
+    """Checking (not publishing) a CSV with one bad value shows the report naming its row."""
+    main = tab.page.locator('[data-testid="stMain"]')
+    csv = "plan_year,indicator_id,region_code,period_end,value,reported_at\n"
+    csv += "2023,special_families_total,430102,2023-07-31,12,2023-08-03\n"
+    csv += "2023,special_families_total,430103,2023-07-31,x1,2023-08-03\n"
+    main.locator('input[type="file"]').set_input_files(
+        files=[{"name": "progress_2023-07.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    main.get_by_text("progress_2023-07.csv").first.wait_for(timeout=30_000)
+    with tab.expect_rerun():
+        main.get_by_role("button", name=t("imports.check", lang)).click()
+    refused = "未发布任何数据" if lang == "zh" else "nothing was published"
+    main.locator('[data-testid="stAlertContentWarning"]').filter(has_text=refused).first.wait_for(timeout=30_000)
+    # the report's table: the files table, then the findings naming row 3 of the file
+    main.locator('[data-testid="stDataFrame"]').nth(1).wait_for(timeout=30_000)
+
+
 INTERACTIONS: dict[str, Interaction] = {
+    "imports": import_check_reports_a_bad_row,
     "home": home_as_of_changes_the_done_count,
     "attainment": attainment_indicator_changes_the_headline,
     "training": training_category_narrows_the_short_list,

@@ -1,0 +1,314 @@
+"""Versioned, atomic publishing of a data folder.
+
+A data root (``FPA_DATA_DIR``, default the bundled ``data/``) holds
+
+* the bundled data itself (``exports/``, ``reference/``, ``plan/``, ``manifest.json``):
+  the version called ``bundled``, never written by this module;
+* ``versions/<id>/``: one complete, immutable data folder per published version. Files a
+  version did not change are hard links to its parent's (no copy, same bytes);
+* ``CURRENT``: the id of the version in force (absent: ``bundled``);
+* ``versions/history.jsonl``: one line per publish and rollback, append-only.
+
+Why readers never see a mix: a reader resolves ``CURRENT`` once and then reads only
+inside that version's folder, and a folder is complete before its id can appear in
+``CURRENT``. The switch is ``os.replace`` of a small file, atomic on POSIX. A publish
+killed at any point leaves ``CURRENT`` as it was; its half-written folder is under
+``versions/.staging-*`` and is swept away by the next publish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.contract import MANIFEST_FILE, TABLES
+
+BUNDLED = "bundled"
+VERSIONS = "versions"
+CURRENT_FILE = "CURRENT"
+HISTORY_FILE = "history.jsonl"
+VERSION_FILE = "version.json"  # inside a version folder: who published it, when, from what
+# The groups of tables a version folder carries (the whole data folder, so a version is
+# self-sufficient and rollback is a pointer move).
+GROUPS = ("reference", "plan", "exports")
+# Test seam: seconds to pause after writing a version's files and before switching to it,
+# so a test can kill the process in the middle of a publish. Never set in production.
+_PAUSE_ENV = "FPA_PUBLISH_PAUSE"
+
+
+class PublishError(RuntimeError):
+    """A publish or rollback that cannot be done; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What ``versions/<id>/version.json`` says (for ``bundled``: a description of the base)."""
+
+    id: str
+    parent: str | None
+    published_at: str  # ISO 8601, UTC
+    user: str | None
+    files: tuple[Mapping[str, object], ...] = ()  # [{name, table, rows, sha256}]
+    tables: Mapping[str, int] = field(default_factory=dict)  # table → rows after publish
+    replaced: Mapping[str, int] = field(default_factory=dict)  # table → published rows replaced
+    note: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "parent": self.parent,
+            "published_at": self.published_at,
+            "user": self.user,
+            "files": list(self.files),
+            "tables": dict(self.tables),
+            "replaced": dict(self.replaced),
+            "note": self.note,
+        }
+
+    @staticmethod
+    def from_json(raw: Mapping[str, object]) -> VersionInfo:
+        files = raw.get("files") or []
+        tables = raw.get("tables") or {}
+        replaced = raw.get("replaced") or {}
+        return VersionInfo(
+            id=str(raw["id"]),
+            parent=None if raw.get("parent") is None else str(raw.get("parent")),
+            published_at=str(raw.get("published_at", "")),
+            user=None if raw.get("user") is None else str(raw.get("user")),
+            files=tuple(files),  # type: ignore[arg-type]
+            tables=dict(tables),  # type: ignore[call-overload]
+            replaced=dict(replaced),  # type: ignore[call-overload]
+            note=str(raw.get("note", "")),
+        )
+
+
+def _versions_dir(root: Path) -> Path:
+    return root / VERSIONS
+
+
+def current_id(root: Path) -> str:
+    """The id of the version in force: what ``CURRENT`` says, or ``bundled``."""
+    path = root / CURRENT_FILE
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return BUNDLED
+    return text or BUNDLED
+
+
+def version_dir(root: Path, version: str) -> Path:
+    """The folder holding ``version``'s tables."""
+    return root if version == BUNDLED else _versions_dir(root) / version
+
+
+def current_dir(root: Path) -> Path:
+    """The folder of the version in force. Read it once per connection, then stay inside it."""
+    version = current_id(root)
+    folder = version_dir(root, version)
+    if not folder.is_dir():
+        # a CURRENT naming a folder that is gone is a broken installation, not a reason to
+        # show other data silently
+        raise PublishError(f"{root / CURRENT_FILE} names version {version!r}, but {folder} does not exist")
+    return folder
+
+
+def read_info(root: Path, version: str) -> VersionInfo:
+    if version == BUNDLED:
+        return VersionInfo(id=BUNDLED, parent=None, published_at="", user=None, note="bundled data")
+    raw = json.loads((version_dir(root, version) / VERSION_FILE).read_text(encoding="utf-8"))
+    return VersionInfo.from_json(raw)
+
+
+def list_versions(root: Path) -> list[VersionInfo]:
+    """Every published version, oldest first, then ``bundled`` at the start."""
+    out = [read_info(root, BUNDLED)]
+    folder = _versions_dir(root)
+    if folder.is_dir():
+        for d in sorted(folder.iterdir()):
+            if d.is_dir() and not d.name.startswith(".") and (d / VERSION_FILE).exists():
+                out.append(read_info(root, d.name))
+    return out
+
+
+def history(root: Path) -> list[dict[str, object]]:
+    """The publish and rollback events, oldest first."""
+    path = _versions_dir(root) / HISTORY_FILE
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@contextlib.contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One publish or rollback at a time per data root, across processes."""
+    folder = _versions_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _append_history(root: Path, event: Mapping[str, object]) -> None:
+    path = _versions_dir(root) / HISTORY_FILE
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(event, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _link_tree(src: Path, dst: Path, skip: set[str]) -> None:
+    """Hard-link every file of ``src``'s table folders into ``dst`` except the tables in ``skip``."""
+    for group in GROUPS:
+        for folder in sorted((src / group).glob("*")) if (src / group).is_dir() else []:
+            if not folder.is_dir() or f"{group}/{folder.name}" in skip:
+                continue
+            for f in sorted(folder.rglob("*")):
+                if not f.is_file():
+                    continue
+                target = dst / f.relative_to(src)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(f, target)
+                except OSError:
+                    # another file system (or no hard links): a copy has the same bytes
+                    shutil.copy2(f, target)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _new_id(root: Path) -> str:
+    n = len(list_versions(root))  # bundled counts as 0: first published version is v0001
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"v{n:04d}-{stamp}"
+
+
+def _sweep_staging(root: Path) -> None:
+    """Remove what killed publishes left behind (called under the lock)."""
+    for d in _versions_dir(root).glob(".staging-*"):
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def publish(
+    root: Path,
+    tables: Mapping[str, pa.Table],
+    *,
+    appended: Mapping[str, pa.Table] | None = None,
+    user: str | None = None,
+    files: Sequence[Mapping[str, object]] = (),
+    replaced: Mapping[str, int] | None = None,
+    note: str = "",
+) -> VersionInfo:
+    """Publish a new version whose ``tables`` (name → whole new content) replace the current ones.
+
+    ``appended`` (name → rows) adds one more file to a table instead of replacing it: the
+    population table keeps every source file, and its figure-in-force rule picks between them.
+    Every other table is carried over from the current version unchanged (hard links).
+    """
+    appended = appended or {}
+    for name in [*tables, *appended]:
+        if name not in TABLES:
+            raise PublishError(f"unknown table {name!r}")
+    with _lock(root):
+        _sweep_staging(root)
+        parent = current_id(root)
+        parent_dir = current_dir(root)
+        version = _new_id(root)
+        staging = _versions_dir(root) / f".staging-{version}"
+        staging.mkdir(parents=True)
+        replaced_folders = {TABLES[name].folder for name in tables}
+        _link_tree(parent_dir, staging, replaced_folders)
+        manifest = parent_dir / MANIFEST_FILE
+        if manifest.exists():
+            shutil.copy2(manifest, staging / MANIFEST_FILE)
+        for name, table in tables.items():
+            folder = staging / TABLES[name].folder
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, folder / "part-0.parquet")
+        for name, table in appended.items():
+            folder = staging / TABLES[name].folder
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, folder / f"import-{version}.parquet")
+        counts = {}
+        for name, t in TABLES.items():
+            folder = staging / t.folder
+            counts[name] = sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.rglob("*.parquet")))
+        info = VersionInfo(
+            id=version,
+            parent=parent,
+            published_at=_now(),
+            user=user,
+            files=tuple(files),
+            tables=counts,
+            replaced=dict(replaced or {}),
+            note=note,
+        )
+        (staging / VERSION_FILE).write_text(json.dumps(info.to_json(), ensure_ascii=False, indent=2), "utf-8")
+        for f in staging.rglob("*"):
+            if f.is_file() and f.stat().st_nlink == 1:  # linked files are already on disk
+                with open(f, "rb") as handle:
+                    os.fsync(handle.fileno())
+        pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
+        if pause:
+            time.sleep(pause)
+        final = _versions_dir(root) / version
+        os.replace(staging, final)
+        _fsync_dir(final.parent)
+        _write_atomic(root / CURRENT_FILE, version + "\n")
+        _append_history(
+            root, {"at": info.published_at, "event": "publish", "version": version, "from": parent, "user": user}
+        )
+        return info
+
+
+def rollback(root: Path, to: str | None = None, *, user: str | None = None) -> str:
+    """Put ``to`` (default: the parent of the version in force) back in force; return its id.
+
+    Nothing is deleted: the version rolled back from stays on disk and can be put back.
+    """
+    with _lock(root):
+        current = current_id(root)
+        if to is None:
+            if current == BUNDLED:
+                raise PublishError("the bundled data is in force: there is no earlier version")
+            to = read_info(root, current).parent or BUNDLED
+        known = {v.id for v in list_versions(root)}
+        if to not in known:
+            raise PublishError(f"no version {to!r}; known: {', '.join(sorted(known))}")
+        _write_atomic(root / CURRENT_FILE, to + "\n")
+        _append_history(root, {"at": _now(), "event": "rollback", "version": to, "from": current, "user": user})
+        return to

@@ -1,0 +1,198 @@
+"""Import (数据导入): check and publish monthly exports through the browser, and the data versions.
+
+The page runs the same ``analytics.ingest.ingest`` as the command line, so the browser and
+the terminal give the same report; a publish is a new version (analytics/publish.py) that
+every session picks up at its next rerun, and a rollback is one click for those allowed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import ingest, publish
+from ui import cached
+from ui.components import page_header
+from ui.downloads import download_buttons
+from ui.i18n import t
+from ui.state import Filters, current_filters
+
+FORMATS = ["parquet", "csv", "xlsx"]
+AUTO = "auto"
+# the report's columns by their labels in either language: the problem gets the room
+WIDTHS = {
+    "级别": "small",
+    "severity": "small",
+    "问题": "large",
+    "problem": "large",
+    "行数": "small",
+    "row count": "small",
+}
+
+
+def render(filters: Filters) -> None:
+    page_header("imports.title", filters)
+    st.caption(t("imports.intro", limit=int(st.get_option("server.maxUploadSize"))))
+    upload, versions = st.tabs([t("imports.tab.upload"), t("imports.tab.versions")])
+    with upload:
+        _upload(filters)
+    with versions:
+        _versions(filters)
+
+
+def _uploader_text() -> None:
+    """Streamlit draws the uploader's button and size note in English only: relabel them.
+
+    The note (limit and formats) is said in our own words in the page's intro, so it is
+    hidden; the button keeps its place and gets the catalog's label through CSS content.
+    """
+    label = t("imports.browse").replace('"', "")
+    st.html(
+        f"""<style>
+        [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+        [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {{ font-size: 0; }}
+        [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {{
+            content: "{label}"; font-size: 1rem;
+        }}
+        </style>"""
+    )
+
+
+def _upload(filters: Filters) -> None:
+    _uploader_text()
+    with st.form("imports_form", clear_on_submit=False, border=False):
+        files = st.file_uploader(
+            t("imports.files"),
+            type=FORMATS,
+            accept_multiple_files=True,
+            key="imports_files",
+            help=t("imports.files_help"),
+        )
+        auto = t("imports.table_auto")  # looked up now: the label must not depend on when it is formatted
+        table = st.selectbox(
+            t("imports.table"),
+            [AUTO, *ingest.IMPORTABLE],
+            format_func=lambda v: auto if v == AUTO else v,
+            key="imports_table",
+        )
+        left, right = st.columns(2)
+        check = left.form_submit_button(t("imports.check"), icon=":material/fact_check:", use_container_width=True)
+        go = right.form_submit_button(
+            t("imports.publish"), icon=":material/publish:", type="primary", use_container_width=True
+        )
+    if (check or go) and not files:
+        st.warning(t("imports.no_files"))
+    elif check or go:
+        with st.spinner(t("imports.running")), tempfile.TemporaryDirectory(prefix="fpa-import-") as tmp:
+            paths = []
+            for f in files or []:
+                # the report names files as the analyst named them: keep the name, not a temp name
+                path = Path(tmp) / Path(f.name).name
+                path.write_bytes(f.getvalue())
+                paths.append(path)
+            report = ingest.ingest(
+                paths,
+                data_dir=cached.data_root(),
+                table=None if table == AUTO else table,
+                dry_run=not go,
+                user=_user_name(),
+            )
+        st.session_state["imports_report"] = report
+        if report.published is not None:
+            # the new version is in force: rerun so this session reads it like every other
+            st.rerun()
+    report = st.session_state.get("imports_report")
+    if report is not None:
+        _report(report, filters)
+
+
+def _report(report: ingest.Report, filters: Filters) -> None:
+    lang = filters.lang
+    if not report.ok:
+        # a warning, not an error: a refused file is an expected outcome, the app is fine
+        st.warning(report.summary(lang), icon=":material/error:")
+    elif report.published is not None:
+        st.success(report.summary(lang), icon=":material/check_circle:")
+    else:
+        st.info(report.summary(lang), icon=":material/fact_check:")
+    files = pd.DataFrame(
+        {
+            t("imports.col.file"): [r.path.name for r in report.files],
+            t("imports.col.table"): [r.table or "—" for r in report.files],
+            t("imports.col.rows"): [r.rows for r in report.files],
+            t("imports.col.errors"): [len(r.errors) for r in report.files],
+        }
+    )
+    st.dataframe(files, hide_index=True, key="imports_files_table")
+    findings = report.frame(lang)
+    if not findings.empty and not findings.iloc[:, 2].astype(bool).any():
+        findings = findings.drop(columns=findings.columns[2])  # no workbook: no sheet column
+    if findings.empty:
+        st.caption(t("imports.no_findings"))
+        return
+    st.dataframe(
+        findings,
+        hide_index=True,
+        key="imports_findings_table",
+        height=min(38 + 35 * len(findings), 480),
+        column_config={c: st.column_config.Column(width=WIDTHS.get(c, "medium")) for c in findings.columns},
+    )
+    download_buttons(findings, "import_report", key="imports_report", formats=("csv", "xlsx"))
+
+
+def _versions(filters: Filters) -> None:
+    root = cached.data_root()
+    current = publish.current_id(root)
+    versions = publish.list_versions(root)
+    rows = []
+    for v in reversed(versions):
+        rows.append(
+            {
+                t("imports.col.version"): v.id,
+                t("imports.col.in_force"): "✓" if v.id == current else "",
+                t("imports.col.published_at"): v.published_at.replace("T", " ").replace("+00:00", " UTC") or "—",
+                t("imports.col.user"): v.user or "—",
+                t("imports.col.files"): "、".join(str(f.get("name")) for f in v.files)
+                or (t("imports.bundled") if v.id == publish.BUNDLED else ""),
+                t("imports.col.replaced"): sum(int(n) for n in v.replaced.values()),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="imports_versions_table")
+    st.caption(t("imports.versions_note"))
+    events = publish.history(root)
+    if events:
+        with st.expander(t("imports.history"), icon=":material/history:"):
+            st.dataframe(pd.DataFrame(events), hide_index=True, key="imports_history_table")
+    if not _can_roll_back():
+        st.caption(t("imports.rollback_admin_only"))
+        return
+    choices = [v.id for v in reversed(versions) if v.id != current]
+    if not choices:
+        return
+    with st.form("imports_rollback_form", border=True):
+        target = st.selectbox(t("imports.rollback_to"), choices, key="imports_rollback_target")
+        sure = st.checkbox(t("imports.rollback_confirm"), key="imports_rollback_sure")
+        if st.form_submit_button(t("imports.rollback"), icon=":material/undo:"):
+            if not sure:
+                st.warning(t("imports.rollback_confirm_first"))
+            else:
+                publish.rollback(root, target, user=_user_name())
+                st.session_state.pop("imports_report", None)
+                st.rerun()
+
+
+def _user_name() -> str | None:
+    user = st.session_state.get("user")
+    return getattr(user, "name", None)
+
+
+def _can_roll_back() -> bool:
+    """Rollback is for administrators; without sign-in configured the local user is one."""
+    user = st.session_state.get("user")
+    return user is None or getattr(user, "role", "") == "admin"
+
+
+render(current_filters())

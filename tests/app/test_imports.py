@@ -1,0 +1,98 @@
+"""The import page in AppTest: a bad file is refused with the report shown, a good one is
+published and every page reads it at its next rerun, and a rollback puts the old data back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import publish
+from tests.app.test_pages import run_page
+from ui.i18n import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "pages/imports.py"
+JULY = "2023-07-31"
+
+
+@pytest.fixture()
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "root"
+    for group in ("exports", "reference", "plan"):
+        shutil.copytree(ROOT / "data" / group, target / group)
+    shutil.copy2(ROOT / "data/manifest.json", target / "manifest.json")
+    monkeypatch.setenv("FPA_DATA_DIR", str(target))
+    return target
+
+
+def july_csv(value: float | None = None, bad_row: bool = False) -> bytes:
+    p = pd.read_parquet(ROOT / "data/exports/progress")
+    rows = p[p["region_code"].str.startswith("4301") & (p["period_end"].astype(str) == JULY)].copy()
+    if value is not None:
+        rows["value"] = value
+    rows = rows.astype({"value": object})
+    if bad_row:
+        rows.iloc[3, rows.columns.get_loc("value")] = "abc"
+    return rows.to_csv(index=False).encode("utf-8")
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The table that has ``column`` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def button(at: AppTest, key: str):
+    label = catalog("zh")[key]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_bad_file_shows_the_report_and_publishes_nothing(root: Path) -> None:
+    at = run_page(PAGE, lang="zh")
+    assert not at.exception
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(bad_row=True), "text/csv"))
+    button(at, "imports.publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("未发布任何数据" in e.value for e in at.warning)
+    findings = table_with(at, "问题")
+    assert "不是数字" in set(findings["问题"]) and "5" in set(findings["行"])  # the 4th data row is file row 5
+    assert publish.current_id(root) == publish.BUNDLED
+    assert not (root / "versions").exists()
+
+
+def test_a_good_file_is_published_and_read_without_a_restart(root: Path) -> None:
+    at = run_page(PAGE, lang="en")
+    before = at.session_state["filters"].data_version
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(value=3.0), "text/csv"))
+    label = catalog("en")["imports.publish"]
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    current = publish.current_id(root)
+    assert current.startswith("v0001-")
+    # the session switched to the new version on its own rerun
+    assert at.session_state["filters"].data_version == current != before
+    assert any("published version" in s.value for s in at.success)
+    versions = table_with(at, "In force")
+    assert versions.iloc[0]["Version"] == current and versions.iloc[0]["In force"] == "✓"
+    # another page in the same server reads the new version too
+    at.switch_page(str(ROOT / "pages/attainment.py")).run()
+    assert not at.exception
+    assert at.session_state["filters"].data_version == current
+
+
+def test_rollback_from_the_page(root: Path) -> None:
+    at = run_page(PAGE, lang="zh")
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(value=3.0), "text/csv"))
+    button(at, "imports.publish").click().run()
+    assert publish.current_id(root) != publish.BUNDLED
+    at.selectbox(key="imports_rollback_target").set_value(publish.BUNDLED)
+    button(at, "imports.rollback").click().run()
+    assert publish.current_id(root) != publish.BUNDLED, "a rollback needs the confirmation ticked"
+    at.checkbox(key="imports_rollback_sure").check()
+    button(at, "imports.rollback").click().run()
+    assert not at.exception
+    assert publish.current_id(root) == publish.BUNDLED
+    assert at.session_state["filters"].data_version != publish.current_id(root)  # bundled: a file hash
