@@ -442,3 +442,27 @@ def test_importable_tables_exist_in_the_contract() -> None:
     from analytics.contract import TABLES
 
     assert set(IMPORTABLE) <= set(TABLES)
+
+
+def test_population_figures_are_added_beside_the_bundled_ones(root: Path, tmp_path: Path) -> None:
+    """An association's population file is a new source, not a replacement: the figure-in-force
+    rule (fct_population_candidates) puts it first and keeps the bundled figure as a candidate."""
+    bundled = pd.read_parquet(DATA / "reference/population/population.parquet")
+    mine = bundled[(bundled["measure"] == "yearend_population") & (bundled["year"] == 2022)].head(2).copy()
+    mine["value"] = mine["value"] + 1
+    path = _csv(mine, tmp_path / "population_association_2023.csv")
+    report = ingest([path], data_dir=root)
+    assert report.published is not None, report.text()
+    folder = db.published_dir(root)
+    assert sorted(p.name for p in (folder / "reference/population").iterdir()) == [
+        f"import-{report.published.id}.parquet",
+        "population.parquet",
+    ]
+    con = db.connect(folder)
+    got = con.execute(
+        "select region_code, value, candidate_rank, n_candidates from fct_population_candidates "
+        "where measure = 'yearend_population' and year = 2022 and source_file like 'import-%' order by 1"
+    ).fetchall()
+    assert [(c, v, r, n) for c, v, r, n in got] == [
+        (c, v, 1, 2) for c, v in sorted(zip(mine["region_code"], mine["value"], strict=True))
+    ]
