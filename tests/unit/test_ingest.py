@@ -84,16 +84,21 @@ def _csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
     return path
 
 
+def one_cell(tmp: Path, row: int, column: str, value: object, encoding: str = "utf-8") -> Path:
+    """The July export with one cell changed (``row`` counts data rows from 0: file row ``row + 2``)."""
+    df = july_changsha().astype({column: object})
+    df.loc[row, column] = value
+    return _csv(df, tmp / "progress_2023-07.csv", encoding)
+
+
 def bad_region_name(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[4, "region_code"] = "长沙新区"  # no such county
-    return _csv(df, tmp / "progress_2023-07.csv")
+    """No such county."""
+    return one_cell(tmp, 4, "region_code", "长沙新区")
 
 
 def bad_number_text(tmp: Path) -> Path:
-    df = july_changsha().astype({"value": object})
-    df.loc[7, "value"] = "1,2O3"  # a letter O typed for a zero
-    return _csv(df, tmp / "progress_2023-07.csv")
+    """A letter O typed for a zero."""
+    return one_cell(tmp, 7, "value", "1,2O3")
 
 
 def duplicated_sheet(tmp: Path) -> Path:
@@ -106,15 +111,11 @@ def duplicated_sheet(tmp: Path) -> Path:
 
 
 def month_does_not_exist(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[2, "period_end"] = "2023-13-31"
-    return _csv(df, tmp / "progress_2023-07.csv")
+    return one_cell(tmp, 2, "period_end", "2023-13-31")
 
 
 def day_does_not_exist(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[3, "period_end"] = "2023-02-30"
-    return _csv(df, tmp / "progress_2023-07.csv")
+    return one_cell(tmp, 3, "period_end", "2023-02-30")
 
 
 def not_what_named(tmp: Path) -> Path:
@@ -160,15 +161,12 @@ def missing_column(tmp: Path) -> Path:
 
 
 def negative_count(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[6, "value"] = -3
-    return _csv(df, tmp / "progress_2023-07.csv")
+    return one_cell(tmp, 6, "value", -3)
 
 
 def unknown_indicator(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[1, "indicator_id"] = "childcare_pionts"
-    return _csv(df, tmp / "progress_2023-07.csv")
+    """A typo in an indicator id."""
+    return one_cell(tmp, 1, "indicator_id", "childcare_pionts")
 
 
 def outside_plan_year(tmp: Path) -> Path:
@@ -185,9 +183,7 @@ def duplicate_key(tmp: Path) -> Path:
 
 
 def not_month_end(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[0, "period_end"] = "2023-07-15"
-    return _csv(df, tmp / "progress_2023-07.csv")
+    return one_cell(tmp, 0, "period_end", "2023-07-15")
 
 
 def unsupported_format(tmp: Path) -> Path:
@@ -197,9 +193,7 @@ def unsupported_format(tmp: Path) -> Path:
 
 
 def reported_in_future(tmp: Path) -> Path:
-    df = july_changsha()
-    df.loc[10, "reported_at"] = "2099-08-03"
-    return _csv(df, tmp / "progress_2023-07.csv")
+    return one_cell(tmp, 10, "reported_at", "2099-08-03")
 
 
 def numerator_above_denominator(tmp: Path) -> Path:
