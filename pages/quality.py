@@ -306,9 +306,7 @@ def _outliers(f: Filters) -> None:
         key="quality_outlier_indicator",
     )
     shown = flags if not chosen else flags[flags["indicator_id"] == chosen]
-    counties = _labels(
-        cached.quality_reports(f.data_version, f.plan_year, f.as_of, PROVINCE_CODE), "county_code", "county_name"
-    )
+    counties = _labels(cached.regions_at_level(f.data_version, "county", PROVINCE_CODE), "region_code", "name")
     out = pd.DataFrame(
         {
             t("quality.col.county"): [counties.get(c, c) for c in shown["county_code"]],
