@@ -406,13 +406,13 @@ def contract_problems(
         files = frame["source_file"] if "source_file" in frame else pd.Series([None] * len(frame))
         row_in_file = frame.groupby(files.fillna(""), sort=False).cumcount() + 1 if len(frame) else files
         data = frame.drop(columns=[c for c in frame.columns if c not in table.schema.names])
-        for problem in check_values(table, data, regions):
+        for problem, positions in _checked(table, data, files, regions):
             kind = problem_kind(problem)
             column = ", ".join(f.name for f in table.schema if not f.nullable) if kind == "required" else problem.column
             if kind == "key":
                 column = ", ".join(table.key)
             found[(name, kind, column)] = found.get((name, kind, column), 0) + problem.n_rows
-            for row in problem.rows:
+            for row in (positions[r] for r in problem.rows):
                 value = frame.at[row, problem.column] if problem.column in frame else problem.value
                 examples.append(
                     {
@@ -422,7 +422,7 @@ def contract_problems(
                         "row": row + 1,
                         "source_file": files.iloc[row],
                         "row_in_file": int(row_in_file.iloc[row]),
-                        "record": " / ".join(str(frame.at[row, k]) for k in table.key if k in frame),
+                        "record": " / ".join(_text(frame.at[row, k]) for k in table.key if k in frame),
                         "value": _text(value) if kind != "key" else problem.value,
                     }
                 )
@@ -437,6 +437,26 @@ def contract_problems(
         }
     )
     return summary, pd.DataFrame(examples, columns=CONTRACT_EXAMPLE_COLUMNS)
+
+
+# Tables whose files may hold the same key on purpose: an association's population export
+# replaces or extends the bundled compilation key by key, and population_candidates.sql chooses
+# the figure in force. Their key must be unique within each file, not over all of them.
+PER_FILE_KEY_TABLES: Final = ("population",)
+
+
+def _checked(
+    table: Table, data: pd.DataFrame, files: pd.Series, regions: pd.DataFrame | None
+) -> list[tuple[Problem, list[int]]]:
+    """check_values over ``data`` (per file for :data:`PER_FILE_KEY_TABLES`), each problem with the
+    positions in ``data`` of the rows its ``rows`` number."""
+    if table.name not in PER_FILE_KEY_TABLES or files.nunique(dropna=False) <= 1:
+        return [(p, list(range(len(data)))) for p in check_values(table, data, regions)]
+    out: list[tuple[Problem, list[int]]] = []
+    for _, part in data.groupby(files.fillna("").to_numpy(), sort=True):
+        positions = [int(i) for i in part.index]
+        out += [(p, positions) for p in check_values(table, part, regions)]
+    return out
 
 
 def consistency_summary(violations: pd.DataFrame) -> pd.DataFrame:
@@ -481,5 +501,6 @@ def _text(value: object) -> str:
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):  # type: ignore[call-overload]
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+        # dates of the contract are days: 2023-01-31, not 2023-01-31 00:00:00
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
     return str(value)

@@ -18,7 +18,7 @@ from analytics.queries import PROVINCE_CODE
 from ui import cached, downloads, maps
 from ui.charts import quality as charts
 from ui.components import page_header, show_chart
-from ui.i18n import name_col, t
+from ui.i18n import catalog, name_col, t
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_COLORS
 
@@ -61,7 +61,7 @@ def _reporting(f: Filters, reports: pd.DataFrame) -> None:
     st.subheader(t("quality.reporting.heatmap_title", level=t(f"level.{level}")))
     # labels looked up now, not inside format_func: it is also called outside the page's run
     # (AppTest), where the session's language is unknown
-    measures = {m: t(f"quality.reporting.{m}") for m in ("completeness", "timeliness")}
+    measures = {m: t(f"quality.reporting.{m}") for m in ("completeness", "timeliness", "figure_timeliness")}
     measure = st.segmented_control(
         t("quality.reporting.measure"),
         list(measures),
@@ -84,6 +84,8 @@ def _reporting(f: Filters, reports: pd.DataFrame) -> None:
             received=int(r["received"]),
             on_time=int(r["on_time"]),
             expected=int(r["expected"]),
+            figures_on_time=int(r["figures_on_time"]),
+            figures=int(r["figures"]),
         )
         for _, r in grid.iterrows()
     }
@@ -289,6 +291,10 @@ def _outliers(f: Filters) -> None:
     cols[0].metric(t("quality.outliers.values"), f"{len(own_values):,}")
     for col, test in zip(cols[1:], quality.OUTLIER_TESTS, strict=True):
         col.metric(t("quality.outliers.flagged", test=tests[test]), f"{int((flags['test'] == test).sum()):,}")
+    n_months = series["period_end"].nunique()
+    if n_months < S.min_months:
+        # say that the comparison with the county's own months did not run, rather than "none found"
+        st.info(t("quality.outliers.short_history", n=n_months, months=S.min_months))
     if flags.empty:
         st.success(t("quality.outliers.none"))
         return
@@ -481,7 +487,9 @@ def _external(f: Filters) -> None:
     st.caption(t("quality.external.definition", tolerance=charts.pct(S.population_tolerance, 0)))
     pairs = quality.population_comparison(cached.quality_population_pairs(f.data_version))
     files = cached.population_candidates(f.data_version)["source_file"].dropna().unique()
-    if pairs.empty:
+    if not len(files):
+        st.info(t("quality.external.no_files"))
+    elif pairs.empty:
         st.info(t("quality.external.none", n=len(files), files=t("quality.list_sep").join(sorted(files))))
     else:
         n_bad = int(pairs["disagrees"].sum())
@@ -490,7 +498,8 @@ def _external(f: Filters) -> None:
             {
                 t("quality.col.region"): _names(pairs, "region_name"),
                 t("quality.col.year"): pairs["year"].to_numpy(),
-                t("quality.col.measure"): pairs["measure"].to_numpy(),
+                # the population page's names of the measures, where it has one
+                t("quality.col.measure"): [catalog(f.lang).get(f"population.measure.{m}", m) for m in pairs["measure"]],
                 t("quality.col.value"): pairs["value"].to_numpy(),
                 t("quality.col.file"): pairs["source_file"].to_numpy(),
                 t("quality.col.other_value"): pairs["other_value"].to_numpy(),

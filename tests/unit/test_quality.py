@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -325,3 +326,26 @@ def test_bundled_data_breaks_no_rule(bundled: duckdb.DuckDBPyConnection) -> None
     assert summary["violations"].sum() == 0
     assert len(summary) == len(quality.contract_checks())
     assert q.consistency_violations(bundled.cursor()).empty
+
+
+def test_population_pairs_from_two_files(tmp_path: Path) -> None:
+    folder = tiny_quality.add_population(tiny_quality.build(tmp_path))
+    pairs = quality.population_comparison(q.population_pairs(db.connect(folder).cursor())).set_index("region_code")
+    # the association's file is in force; the bundled figure is the other source
+    assert pairs.at["430000", "source_file"] == "fpa_2024.parquet"
+    assert pairs.at["430000", "other_source_file"] == "population.parquet"
+    assert pairs.at["430000", "difference"] == pytest.approx((100 - 130) / 130)  # −23 %: beyond 10 %
+    assert pairs["disagrees"].to_dict() == {"430000": True, "430100": False}  # −3.8 % is within
+
+
+def test_population_files_may_share_keys(tmp_path: Path) -> None:
+    """Two population files with the same keys is the designed way to replace figures, not a
+    duplicate key; the same key twice inside one file is."""
+    folder = tiny_quality.add_population(tiny_quality.build(tmp_path))
+    tables = q.staging_tables(db.connect(folder).cursor())
+    summary, _ = quality.contract_problems(tables, tables["regions"])
+    assert summary["violations"].sum() == 0
+    twice = pd.concat([tables["population"], tables["population"].iloc[[0]]], ignore_index=True)
+    summary, examples = quality.contract_problems({"population": twice}, tables["regions"])
+    assert summary.set_index("kind").at["key", "violations"] == 2
+    assert sorted(examples["row"]) == [1, 5]  # the first row of its file and its copy at the end

@@ -26,6 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.contract import TABLES
 from tests.unit import tiny
 
 D = dt.date
@@ -129,4 +133,37 @@ def build(data_dir: Path) -> Path:
     tiny._write(data_dir, "childcare_points", CHILDCARE)
     tiny._write(data_dir, "trainings", TRAININGS)
     tiny._write(data_dir, "training_participants", PARTICIPANTS)
+    return data_dir
+
+
+def _pop(code: str, value: float) -> dict[str, object]:
+    return dict(
+        region_code=code,
+        year=2020,
+        measure="population",
+        value=value,
+        unit="persons",
+        basis="resident",
+        quality="published",
+        reference_date=D(2020, 11, 1),
+        source="test",
+        note=None,
+    )
+
+
+def add_population(data_dir: Path) -> Path:
+    """Two population files for the same keys: the bundled compilation's name and the association's.
+
+    The association's file wins (population_candidates.sql): 130 against the bundled 100 for the
+    province (the bundled one differs by −23 %), 52 against 50 for prefecture A (−3.8 %).
+    """
+    folder = data_dir / TABLES["population"].folder
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = TABLES["population"].schema
+    for name, rows in (
+        ("population.parquet", [_pop("430000", 100), _pop("430100", 50)]),
+        ("fpa_2024.parquet", [_pop("430000", 130), _pop("430100", 52)]),
+    ):
+        cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
+        pq.write_table(pa.table(cols, schema=schema), folder / name)
     return data_dir
