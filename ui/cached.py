@@ -190,3 +190,69 @@ def population_candidates(data_version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def population_per_capita(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
     return population_queries.association_per_capita(_cursor(), plan_year=plan_year, as_of=as_of)
+
+
+# --- quality ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from analytics import quality as quality_logic  # noqa: E402
+from analytics.queries import quality as quality_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_reports(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    """Every county report expected, classified on time / late / missing (analytics.quality.classify_reports)."""
+    return quality_logic.classify_reports(
+        quality_queries.reports(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_report_indicators(data_version: str, plan_year: int) -> pd.DataFrame:
+    return quality_queries.report_indicators(_cursor(), plan_year=plan_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_indicator_gaps(
+    data_version: str, plan_year: int, as_of: dt.date, within: str, indicator_ids: tuple[str, ...]
+) -> pd.DataFrame:
+    return quality_queries.indicator_gaps(
+        _cursor(), plan_year=plan_year, as_of=as_of, within=within, indicator_ids=list(indicator_ids)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_village_units(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return quality_queries.village_units(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_villages_never_reported(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return quality_queries.villages_never_reported(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_series(data_version: str, plan_year: int, as_of: dt.date, within: str) -> pd.DataFrame:
+    return quality_queries.series(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def quality_outliers(data_version: str, plan_year: int, as_of: dt.date) -> pd.DataFrame:
+    """The flagged values (analytics.quality.outliers) of the whole province: peers are its counties."""
+    return quality_logic.outliers(quality_series(data_version, plan_year, as_of, queries.PROVINCE_CODE))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_contract(data_version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The contract's checks over every published table: once per data version (about a second)."""
+    tables = quality_queries.staging_tables(_cursor())
+    return quality_logic.contract_problems(tables, tables["regions"])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_consistency(data_version: str) -> pd.DataFrame:
+    return quality_queries.consistency_violations(_cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_population_pairs(data_version: str) -> pd.DataFrame:
+    return quality_queries.population_pairs(_cursor())

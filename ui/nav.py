@@ -24,5 +24,6 @@ PAGES: Final = (
     PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
     PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
     PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
+    PageSpec("pages/quality.py", "quality", "nav.quality", ":material/fact_check:"),
     PageSpec("pages/imports.py", "imports", "nav.imports", ":material/upload_file:", min_role="analyst"),
 )

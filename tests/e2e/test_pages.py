@@ -146,6 +146,28 @@ def import_check_reports_a_bad_row(tab: AppPage, lang: str) -> None:
     main.locator('[data-testid="stDataFrame"]').nth(1).wait_for(timeout=30_000)
 
 
+def quality_prefecture_narrows_the_completeness_table(tab: AppPage, lang: str) -> None:
+    """Choosing a prefecture turns the completeness table from the 14 prefectures into its counties,
+    and the reports expected into the county reports of that prefecture."""
+    region, expected = t("filters.region", lang), t("quality.reporting.expected", lang)
+    table = tab.page.locator('[data-testid="stDataFrame"] table').first  # the completeness table comes first
+
+    def rows() -> int:
+        return int(table.get_attribute("aria-rowcount") or 0) - 1  # the header row counts too
+
+    def first_region() -> str:
+        return table.locator("tbody tr").first.locator("td").first.inner_text().strip()
+
+    assert rows() == 14, f"the province's completeness table should list the 14 prefectures, not {rows()}"
+    province = as_int(tab.metrics()[expected])
+    tab.select(region, "益阳市" if lang == "zh" else "Yiyang")
+    tab.wait_for_param("region", "430900")
+    assert rows() == 6, f"益阳's completeness table should list its 6 counties, not {rows()}"
+    assert first_region() == ("资阳区" if lang == "zh" else "Ziyang District"), first_region()
+    yiyang = as_int(tab.metrics()[expected])
+    assert yiyang == 6 * 12 < province, f"'{expected}': 益阳 {yiyang}, the province {province}"
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "imports": import_check_reports_a_bad_row,
     "home": home_as_of_changes_the_done_count,
@@ -153,6 +175,7 @@ INTERACTIONS: dict[str, Interaction] = {
     "training": training_category_narrows_the_short_list,
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
+    "quality": quality_prefecture_narrows_the_completeness_table,
 }
 
 
