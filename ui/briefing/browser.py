@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,29 +62,51 @@ def _check() -> None:
         )
 
 
-HtmlMaker = Callable[[Mapping[str, bytes]], str]
+class Session:
+    """One Chromium for a pack: ``async with Session() as b`` starts it without waiting for it,
+    so the caller can build the pack meanwhile; :meth:`images` and :meth:`pdf` wait for it."""
 
+    def __init__(self) -> None:
+        _check()
+        import kaleido  # imported here: the dashboard loads this module only when a pack is asked for
 
-def render(charts: Sequence[Chart], html: HtmlMaker | None = None) -> tuple[dict[str, bytes], bytes | None]:
-    """PNG of every chart (by key) and, when ``html`` is given, the PDF it prints.
+        self.browser = kaleido.Kaleido(
+            n=TABS,
+            timeout=TIMEOUT_S,
+            mathjax=False,
+            path=str(CHROMIUM),
+            browser_cls=OfflineChromium,
+            enable_extensions=False,
+        )
+        self._opening: asyncio.Task[None] | None = None
 
-    ``html``: a function from the images to the HTML document (the PDF shows the same images).
-    """
-    _check()
-    return _run_sync(_render(charts, html))
+    async def __aenter__(self) -> Session:
+        self._opening = asyncio.create_task(self.browser.open())
+        return self
 
+    async def __aexit__(self, *exc: object) -> None:
+        opening = self._opening
+        if opening is None:
+            return
+        if not opening.done():
+            opening.cancel()
+        try:
+            await opening
+        except BaseException:  # it failed or was cancelled: the error that matters was raised already
+            with contextlib.suppress(Exception):
+                await self.browser.close()
+            return
+        await self.browser.close()
 
-async def _render(charts: Sequence[Chart], html: HtmlMaker | None) -> tuple[dict[str, bytes], bytes | None]:
-    import kaleido  # imported here: the dashboard loads this module only when a pack is asked for
+    async def _ready(self) -> Any:
+        if self._opening is None:
+            raise RuntimeError("use the session in an async with block")
+        await asyncio.wait_for(asyncio.shield(self._opening), TIMEOUT_S)
+        return self.browser
 
-    async with kaleido.Kaleido(
-        n=TABS,
-        timeout=TIMEOUT_S,
-        mathjax=False,
-        path=str(CHROMIUM),
-        browser_cls=OfflineChromium,
-        enable_extensions=False,
-    ) as k:
+    async def images(self, charts: Sequence[Chart]) -> dict[str, bytes]:
+        """PNG of every chart, by key, at its box's size (two at a time)."""
+        k = await self._ready()
         pngs = await asyncio.gather(
             *(
                 k.calc_fig(
@@ -93,11 +116,11 @@ async def _render(charts: Sequence[Chart], html: HtmlMaker | None) -> tuple[dict
                 for c in charts
             )
         )
-        images = {c.key: bytes(png) for c, png in zip(charts, pngs, strict=True)}
-        pdf = None
-        if html is not None:
-            pdf = await asyncio.wait_for(_print(k, html(images)), TIMEOUT_S)
-    return images, pdf
+        return {c.key: bytes(png) for c, png in zip(charts, pngs, strict=True)}
+
+    async def pdf(self, document: str) -> bytes:
+        """``document`` (HTML) printed to PDF, pages sized by its CSS @page."""
+        return await asyncio.wait_for(_print(await self._ready(), document), TIMEOUT_S)
 
 
 async def _print(browser: Any, document: str) -> bytes:
@@ -141,7 +164,7 @@ def _ok(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` to the end from synchronous code: in this thread when it has no event loop
     running (the command line, a Streamlit download's worker thread), else in a new thread."""
     try:

@@ -206,6 +206,15 @@ class _Builder:
         name = self.below_names.get(code, code)
         return maps.short_name(name, level) if self.lang == "en" else name
 
+    def map_name(self, code: str, level: str) -> str:
+        """A name that fits on the map: 长沙, 湘西州; a county's usual short form (麻阳苗族自治县 →
+        麻阳县, as the childcare page's charts write it); in English a county's place name alone
+        (Mayang Miao Autonomous County → Mayang, as the training page's map)."""
+        name = self.below_names.get(code, code)
+        if level != "county":
+            return maps.short_name(name, level)
+        return childcare_charts.short_name(name) if self.lang == "zh" else name.split(" ")[0]
+
     def short(self, code: str, level: str) -> str:
         return maps.short_name(self.below_names.get(code, code), level)
 
@@ -405,7 +414,7 @@ class _Builder:
         rows = self.below[self.below["indicator_id"] == indicator].set_index("region_code").reindex(codes)
         status = {c: str(s) if isinstance(s, str) else "no_data" for c, s in rows["status"].items()}
         pace = {c: fmt_pct(v) for c, v in rows["pace"].items()}
-        labels = {c: f"{self.short(c, level)}<br>{pace[c]}" for c in codes}
+        labels = {c: f"{self.map_name(c, level)}<br>{pace[c]}" for c in codes}
         shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
         shown = [s for s in STATUS_ORDER if s in set(status.values())]
         chart = Chart(

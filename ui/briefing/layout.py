@@ -153,28 +153,43 @@ class LegendItem:
 
 
 def legend_items(box: Box, items: Sequence[tuple[str, str]], *, max_pt: float = 11.0) -> list[LegendItem]:
-    """Status squares and their names in a row across ``box``; smaller type, then a second row,
-    when one row at ``max_pt`` would not fit (the charts' own legends are not used: plotly
-    stacks a legend whose entries do not fit beside long axis labels one above the other)."""
+    """Status squares and their names in a row across ``box``; smaller type, then two rows,
+    when one row does not fit (the charts' own legends are not used: plotly stacks a legend
+    whose entries do not fit beside long axis labels one above the other)."""
 
-    def row_width(pt: float) -> float:
-        return sum(0.22 + text_width_em(label) * pt / 72 + 0.25 for label, _ in items)
+    def widths(pt: float) -> list[float]:
+        return [0.22 + text_width_em(label) * pt / 72 + 0.06 + 0.25 for label, _ in items]
 
-    pt, rows = max_pt, 1
-    while row_width(pt) > box.w and pt > 8.5:
-        pt -= 0.5
-    if row_width(pt) > box.w:
-        rows = 2
+    def rows_needed(pt: float) -> int:
+        rows, x = 1, 0.0
+        for w in widths(pt):
+            if x and x + w - 0.25 > box.w:
+                rows, x = rows + 1, 0.0
+            x += w
+        return rows
+
+    choice = None
+    for rows in (1, 2):
+        pt = max_pt
+        while pt >= 9.0 and choice is None:
+            if rows_needed(pt) <= rows:
+                choice = (rows, pt)
+            pt -= 0.5
+        if choice:
+            break
+    rows, pt = choice or (2, 8.5)
     row_h = box.h / rows
     out, x, row = [], box.x, 0
-    for label, color in items:
-        w = text_width_em(label) * pt / 72 + 0.06
-        if rows == 2 and row == 0 and x + 0.22 + w > box.x + box.w:
-            row, x = 1, box.x
+    side = min(0.16, row_h * 0.6)
+    for (label, color), w in zip(items, widths(pt), strict=True):
+        if x > box.x and x + w - 0.25 > box.x + box.w and row < rows - 1:
+            row, x = row + 1, box.x
         y = box.y + row * row_h
-        side = min(0.16, row_h * 0.6)
-        out.append(LegendItem(Box(x, y + (row_h - side) / 2, side, side), Box(x + 0.22, y, w, row_h), label, color, pt))
-        x += 0.22 + w + 0.25
+        label_w = w - 0.22 - 0.25
+        out.append(
+            LegendItem(Box(x, y + (row_h - side) / 2, side, side), Box(x + 0.22, y, label_w, row_h), label, color, pt)
+        )
+        x += w
     return out
 
 

@@ -18,7 +18,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame, _Run
@@ -47,23 +48,22 @@ def _rgb(color: str) -> RGBColor:
 
 
 def style_run(run: _Run, *, pt: float, bold: bool = False, color: str = TEXT) -> None:
-    """Size, weight, colour, the Latin and East Asian fonts and the language of one run."""
-    font = run.font
-    font.size = Pt(pt)
-    font.bold = bold
-    font.color.rgb = _rgb(color)
-    rpr = run._r.get_or_add_rPr()
-    rpr.set("lang", "zh-CN")
-    rpr.set("altLang", "en-US")
-    latin = rpr.get_or_add_latin()
-    latin.set("typeface", FONT)
-    # a:ea and a:cs follow a:latin in the schema's order
-    for tag in ("a:cs", "a:ea"):
-        for old in rpr.findall(qn(tag)):
-            rpr.remove(old)
-        el = etree.SubElement(rpr, qn(tag))
-        el.set("typeface", FONT)
-        latin.addnext(el)
+    """Size, weight, colour, the Latin and East Asian fonts and the language of one run.
+
+    The run's properties are written as one piece of XML (python-pptx's setters, one
+    element at a time, made this the deck's slowest step): size, bold, language, the colour,
+    then ``a:latin``, ``a:ea`` and ``a:cs``, in the schema's order.
+    """
+    r = run._r
+    old = r.find(qn("a:rPr"))
+    if old is not None:
+        r.remove(old)
+    rpr = parse_xml(
+        f'<a:rPr {nsdecls("a")} lang="zh-CN" altLang="en-US" sz="{round(pt * 100)}" b="{1 if bold else 0}">'
+        f'<a:solidFill><a:srgbClr val="{color.lstrip("#").upper()}"/></a:solidFill>'
+        f'<a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/><a:cs typeface="{FONT}"/></a:rPr>'
+    )
+    r.insert(0, rpr)
 
 
 def write(
