@@ -219,8 +219,9 @@ def lines_needed(text: str, width_in: float, pt: float) -> int:
     total = 0
     for part in text.split("\n"):
         em = text_width_em(part)
-        waste = 1.0 if all(unicodedata.east_asian_width(c) in "WF" for c in part) else 1.12
-        total += max(1, math.ceil(em * waste / per_line))
+        # a line of words breaks before the word that does not fit; Chinese breaks anywhere
+        latin = sum(unicodedata.east_asian_width(c) not in "WF" for c in part) / max(len(part), 1)
+        total += max(1, math.ceil(em * (1 + 0.15 * latin) / per_line))
     return total
 
 

@@ -86,7 +86,9 @@ def write(
     for i, text in enumerate(paragraphs):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         para.alignment = {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}[align]
-        para.line_spacing = layout.LINE_SPACING
+        # exact spacing in points, as the PDF's CSS line-height: a multiple would be of the
+        # font's own line height, which for Noto Sans CJK is about 1.45 em, not 1
+        para.line_spacing = Pt(pt * layout.LINE_SPACING)
         if space_after_pt and i < len(paragraphs) - 1:
             para.space_after = Pt(space_after_pt)
         run = para.add_run()
