@@ -211,6 +211,35 @@ def test_headline_cards_and_summary_are_what_the_overview_page_shows(
     assert paragraph in [m.value for m in at.markdown]
 
 
+def test_a_pack_of_other_data_builds_and_renders(tiny_dir: Path, tiny_con: duckdb.DuckDBPyConnection) -> None:
+    """The tiny fixture: other indicators, one area, real (not demo) data, no boundaries, no
+    childcare indicators. The pack says "no data" where the data has nothing, and no demo label."""
+    from pptx import Presentation
+
+    from ui.briefing import to_html, to_pptx
+
+    pack = build_pack(tiny_con.cursor(), Request("en", 2023, JUNE), data_dir=tiny_dir)
+    assert [s.kind for s in pack.slides] == [
+        "title",
+        "cards",
+        "board",
+        "map",
+        "area",
+        "highlights",
+        "highlights",
+        "summary",
+    ]
+    assert not pack.demo and pack.demo_label == "" and pack.slides[0].note == ""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    images = {c.key: buffer.getvalue() for c in pack.charts}
+    deck = Presentation(io.BytesIO(to_pptx.render_pptx(pack, images)))
+    assert len(deck.slides) == 8
+    page = to_html.render_html(pack, images)
+    assert page.count('<section class="slide">') == 8
+    assert catalog("en")["briefing.demo_label"] not in page
+
+
 # --- the files ----------------------------------------------------------------------------------
 
 

@@ -398,17 +398,20 @@ class _Builder:
 
     # --------------------------------------------------------------------------- map and league (pages/attainment.py)
 
-    def map_indicator(self) -> str:
-        """The requested indicator when it is judged at the level below, else the page's default."""
+    def map_indicator(self) -> str | None:
+        """The requested indicator when it is judged at the level below, else the page's default
+        (or its first judged one, as the attainment page); None when nothing is judged there."""
         judged = set(self.below.loc[self.below["status"] != "no_target", "indicator_id"])
         options = [i for i in self.inds.index if i in judged]
         if self.req.indicator in options:
             return self.req.indicator
-        return DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else (options[0] if options else DEFAULT_INDICATOR)
+        return DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else (options[0] if options else None)
 
     def map_slide(self) -> Slide:
         level = self.req.level_below
         indicator = self.map_indicator()
+        if indicator is None:  # as the attainment page: say so rather than draw an empty map
+            return Slide(kind="map", title=self.t("attainment.title"), note=self.t("attainment.none_at_level"))
         ind = self.inds.loc[indicator]
         codes = list(self.regions_below["region_code"])
         rows = self.below[self.below["indicator_id"] == indicator].set_index("region_code").reindex(codes)
@@ -554,6 +557,9 @@ class _Builder:
             ("funds", "childcare_funds_yuan", 0),
             ("places", "childcare_places", 0),
         ):
+            if iid not in rows.index:  # a data folder without this indicator: no data, not a crash
+                cards.append(Card(self.t(f"childcare.kpi.{key}"), no_data, "no_data", no_data))
+                continue
             row = rows.loc[iid]
             value = childcare_charts.fmt(row["actual"], 0, no_data) if row["has_data"] else no_data
             lines: tuple[str, ...] = ()
@@ -584,6 +590,8 @@ class _Builder:
         # item 7: the province's own milestones, shown whatever the region (as the page does)
         province = overview.province[overview.province["region_code"] == PROVINCE_CODE].set_index("indicator_id")
         for iid in childcare.MILESTONES:
+            if iid not in province.index:
+                continue
             m = province.loc[iid]
             created = (
                 no_data
