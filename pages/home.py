@@ -8,6 +8,7 @@ import streamlit as st
 from analytics import narrative
 from analytics.queries import PROVINCE_CODE
 from ui import cached, charts
+from ui.briefing.buttons import pack_buttons
 from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
 from ui.i18n import current_lang, name_col, t
 from ui.state import Filters, current_filters
@@ -29,6 +30,7 @@ WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done"
 def render(f: Filters) -> None:
     page_header("home.title", f, year=f.plan_year)
     st.markdown(t("home.intro", year=f.plan_year))
+    pack_buttons(f)  # the meeting pack (PPTX, PDF) of this view
     status_legend()
     version, lang = f.data_version, f.lang
     level = "province" if f.region == PROVINCE_CODE else "prefecture"

@@ -176,6 +176,19 @@ def training_participants(data_version: str, plan_year: int, as_of: dt.date, wit
     return training_queries.participants(_cursor(), plan_year=plan_year, as_of=as_of, within=within)
 
 
+# --- briefing ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from ui import briefing  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def briefing_files(data_version: str, lang: str, plan_year: int, as_of: dt.date, region: str) -> dict[str, bytes]:
+    """The meeting pack of the overview's filters, PPTX and PDF from one browser session (a second
+    click, on either format, is then instant). A few MB an entry, so few entries."""
+    req = briefing.Request(lang=lang, plan_year=plan_year, as_of=as_of, region=region)
+    return briefing.make_files(_cursor(), req, data_dir=data_dir())
+
+
 # --- population ---
 # (imported here rather than at the top: several pages add to this file at the same time)
 from analytics.queries import population as population_queries  # noqa: E402

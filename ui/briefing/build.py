@@ -1,0 +1,874 @@
+"""The meeting pack's content, from the same query functions and rules the pages use.
+
+Every number here comes from ``analytics.queries`` (and its page modules) and
+``analytics.attainment`` / ``analytics.narrative`` / ``analytics.childcare`` /
+``analytics.training``, called as the pages call them (see each section's comment for the
+page it follows). No Streamlit session is needed: the command line builds a pack with a
+plain DuckDB connection. Texts come from the catalogs, in the pack's language.
+
+The overview's cards, board and paragraph are worded as ``pages/home.py`` words them; that
+page keeps its helpers private (it is a script), so their few lines of wording are
+repeated here, and ``tests/unit/test_briefing.py`` compares the pack with what the running
+overview page shows, so the two cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import childcare, db, narrative, queries, training
+from analytics.queries import PROVINCE_CODE
+from analytics.queries import childcare as childcare_queries
+from analytics.queries import training as training_queries
+from ui import maps
+from ui.briefing import figures, layout
+from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
+from ui.charts import childcare as childcare_charts
+from ui.charts import training as training_charts
+from ui.i18n import t as catalog_text
+from ui.theme import STATUS_COLORS, STATUS_ORDER
+
+# The overview's headline cards (pages/home.py CARDS): catalog key, indicator ids on the card.
+CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview.card.points", ("childcare_points_open",)),
+    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
+    ("overview.card.instructors", ("instructor_coverage",)),
+    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
+    ("overview.card.family_funds", ("family_health_funds_yuan",)),
+    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
+    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
+)
+WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
+COUNTED = ("done", "on_track", "at_risk", "behind")  # the overview's status counts
+DEFAULT_INDICATOR = "instructor_coverage"  # the attainment page's default map indicator
+LAGGING_SHOWN = 4  # names of lagging regions written out per indicator before "and N more"
+AREA_NUMERALS = "一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a pack is for: the dashboard's global filters, plus the map's indicator."""
+
+    lang: str
+    plan_year: int
+    as_of: dt.date
+    region: str = PROVINCE_CODE
+    indicator: str = DEFAULT_INDICATOR
+
+    @property
+    def own_level(self) -> str:
+        return "province" if self.region == PROVINCE_CODE else "prefecture"
+
+    @property
+    def level_below(self) -> str:
+        """As ui.state.Filters.level_below: prefectures of the province, counties of a prefecture."""
+        return "prefecture" if self.region == PROVINCE_CODE else "county"
+
+    @property
+    def previous_month_end(self) -> dt.date:
+        return self.as_of.replace(day=1) - dt.timedelta(days=1)
+
+
+def build_pack(con: duckdb.DuckDBPyConnection, req: Request, *, data_dir: Path) -> Pack:
+    """The slides for ``req`` from the data behind ``con`` (a connection of ``data_dir``)."""
+    return _Builder(con, req, data_dir).pack()
+
+
+# ------------------------------------------------------------------------------- formatting
+# pages/home.py _fmt and _change, with the language passed in rather than read from a session
+
+
+def fmt_value(value: object, ind: pd.Series, lang: str) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    if ind["target_rule"] == "coverage":
+        return f"{v:.1%}"
+    if ind["unit_en"] == "yuan":
+        # 万元 is how Chinese reports count money; English readers get the whole number
+        if v >= 10000 and lang == "zh":
+            return catalog_text("overview.fmt.yuan_wan", lang, v=f"{v / 10000:,.1f}")
+        return catalog_text("overview.fmt.yuan", lang, v=f"{v:,.0f}")
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+
+
+def fmt_change(now: pd.Series, before: pd.Series | None, ind: pd.Series, lang: str) -> str:
+    """Change since the previous month end, in the same unit as the figure it follows."""
+    if before is None or pd.isna(now["actual"]) or pd.isna(before["actual"]):
+        return "—"
+    diff = float(now["actual"]) - float(before["actual"])
+    if not diff:
+        return "0"
+    if ind["target_rule"] == "coverage":
+        return catalog_text("overview.fmt.points", lang, v=f"{diff * 100:+.1f}")
+    sign = "+" if diff > 0 else "−"
+    return sign + fmt_value(abs(diff), ind, lang)
+
+
+def fmt_pct(value: object) -> str:
+    """pages/attainment.py _pct: a pace as a whole percentage."""
+    return "—" if value is None or pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def fmt_league(value: object, ind: pd.Series) -> str:
+    """pages/attainment.py _fmt: the league table's figures."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    if ind["target_rule"] == "coverage":
+        return f"{v:.1%}"
+    return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.2f}"
+
+
+IDENTIFIERS = re.compile(r"\s*[（(][A-Za-z0-9_ ÷/+*.-]*_[A-Za-z0-9_ ÷/+*.-]*[）)]")
+
+
+def plain(definition: str) -> str:
+    """A definition without the data's column names in brackets ("（villages_with_2_instructors ÷
+    villages_total）"): they help an analyst, not a meeting."""
+    return IDENTIFIERS.sub("", definition)
+
+
+def fitted(table: Table, box: layout.Box, *, max_pt: float, min_pt: float = 8.0) -> Table:
+    """``table`` with the largest type size at which it fits in ``box`` (see layout.table_pt)."""
+    total = sum(table.widths)
+    widths = [w / total * box.w for w in table.widths]
+    pt = layout.table_pt([table.columns, *table.rows], widths, box.h, max_pt=max_pt, min_pt=min_pt)
+    return dataclasses.replace(table, font_pt=pt)
+
+
+def _names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Region code → name in ``lang``, Chinese where the data has no English name."""
+    names = regions[f"name_{lang}"].fillna(regions["name_zh"])
+    return dict(zip(regions["region_code"].astype(str), names.astype(str), strict=True))
+
+
+def _worst(statuses: Sequence[str]) -> str:
+    return next((s for s in WORST_FIRST if s in statuses), statuses[0] if statuses else "no_target")
+
+
+# ------------------------------------------------------------------------------- the builder
+
+
+class _Builder:
+    def __init__(self, con: duckdb.DuckDBPyConnection, req: Request, data_dir: Path) -> None:
+        self.con, self.req, self.data_dir = con, req, data_dir
+        self.lang = req.lang
+        year = req.plan_year
+        self.inds = queries.indicators(con, plan_year=year).set_index("indicator_id")
+        self.items = queries.plan_items(con, plan_year=year)
+        self.status = queries.data_status(con)
+        self.manifest = db.Manifest.read(data_dir)
+        # pages/home.py: this month and last, the region and its sub-regions, in one query
+        tables = queries.attainment_tables(
+            con,
+            plan_year=year,
+            as_ofs=(req.as_of, req.previous_month_end),
+            levels=(req.own_level, req.level_below),
+            within=req.region,
+        )
+        self.now = self._own(tables[(req.as_of, req.own_level)])
+        self.before = self._own(tables[(req.previous_month_end, req.own_level)])
+        self.below = tables[(req.as_of, req.level_below)]
+        self.regions_below = queries.regions_at_level(con, level=req.level_below, within=req.region)
+        self.prefectures = queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE)
+        self.below_names = _names(self.regions_below, self.lang)
+        self.prefecture_names = _names(self.prefectures, self.lang)
+        self.region_name = (
+            self.t("filters.whole_province")
+            if req.region == PROVINCE_CODE
+            else self.prefecture_names.get(req.region, req.region)
+        )
+
+    def t(self, key: str, **values: object) -> str:
+        return catalog_text(key, self.lang, **values)
+
+    def _own(self, table: pd.DataFrame) -> pd.DataFrame:
+        return table[table["region_code"] == self.req.region].reset_index(drop=True)
+
+    def status_label(self, status: str) -> str:
+        return self.t(f"status.{status}")
+
+    def name(self, indicator_id: str) -> str:
+        return str(self.inds.loc[indicator_id, f"name_{self.lang}"])
+
+    def league_name(self, code: str, level: str) -> str:
+        """A table's region name: whole in Chinese (as the pages show it), the usual short form of
+        the one long English name (Xiangxi Tujia and Miao Autonomous Prefecture → Xiangxi)."""
+        name = self.below_names.get(code, code)
+        return maps.short_name(name, level) if self.lang == "en" else name
+
+    def map_name(self, code: str, level: str) -> str:
+        """A name that fits on the map: 长沙, 湘西州; a county's usual short form (麻阳苗族自治县 →
+        麻阳县, as the childcare page's charts write it); in English a county's place name alone
+        (Mayang Miao Autonomous County → Mayang, as the training page's map)."""
+        name = self.below_names.get(code, code)
+        if level != "county":
+            return maps.short_name(name, level)
+        return childcare_charts.short_name(name) if self.lang == "zh" else name.split(" ")[0]
+
+    def short(self, code: str, level: str) -> str:
+        return maps.short_name(self.below_names.get(code, code), level)
+
+    # --------------------------------------------------------------------------- the pack
+
+    def pack(self) -> Pack:
+        r = self.req
+        title = self.t("briefing.title", year=r.plan_year)
+        demo = self.manifest.demo
+        slides = [
+            self.title_slide(title),
+            self.cards_slide(),
+            self.board_slide(),
+            self.map_slide(),
+            *[self.area_slide(int(a)) for a in sorted(self.items["area_no"].unique())],
+            self.childcare_slide(),
+            self.training_slide(),
+            self.summary_slide(),
+        ]
+        return Pack(
+            lang=self.lang,
+            plan_year=r.plan_year,
+            as_of=r.as_of,
+            region=r.region,
+            region_name=self.region_name,
+            demo=demo,
+            title=f"{title} · {self.region_name} · {r.as_of.isoformat()}",
+            footer=self.t("briefing.footer", year=r.plan_year, region=self.region_name, as_of=r.as_of.isoformat()),
+            demo_label=self.t("briefing.demo_label") if demo else "",
+            slides=tuple(slides),
+        )
+
+    # --------------------------------------------------------------------------- title
+
+    def title_slide(self, title: str) -> Slide:
+        r = self.req
+        through = self._date(self.status["progress_through"].iloc[0]) if len(self.status) else None
+        reported = self._date(self.status["last_reported_at"].iloc[0]) if len(self.status) else None
+        lines = (
+            self.t("briefing.title.source", year=r.plan_year),
+            # the same note as every page's header (ui.components.page_header)
+            self.t(
+                "data.as_of_note",
+                as_of=r.as_of.isoformat(),
+                through=through or self.t("data.none"),
+                reported=reported or self.t("data.none"),
+            ),
+            self.t("briefing.title.generated", date=dt.date.today().isoformat()),
+        )
+        return Slide(
+            kind="title",
+            title=title,
+            subtitle=self.t("briefing.title.subtitle", region=self.region_name, as_of=r.as_of.isoformat()),
+            paragraphs=lines,
+            note=self.t("demo.banner") if self.manifest.demo else "",
+        )
+
+    @staticmethod
+    def _date(value: object) -> str | None:
+        if value is None or pd.isna(value):  # type: ignore[call-overload]
+            return None
+        return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+
+    # --------------------------------------------------------------------------- cards (pages/home.py)
+
+    def headline_cards(self) -> list[Card]:
+        """The overview's seven cards, worded as pages/home.py _cards words them."""
+        cur = self.now.set_index("indicator_id")
+        prev = self.before.set_index("indicator_id")
+        cards = []
+        for key, ids in CARDS:
+            rows = [cur.loc[i] for i in ids if i in cur.index]
+            if not rows:
+                cards.append(
+                    Card(
+                        self.t(key),
+                        "—",
+                        "no_data",
+                        self.status_label("no_data"),
+                        (self.t("overview.card.no_target_here"),),
+                    )
+                )
+                continue
+            if len(ids) == 1:
+                row, i = rows[0], ids[0]
+                ind = self.inds.loc[i]
+                change = fmt_change(row, prev.loc[i] if i in prev.index else None, ind, self.lang)
+                lines = (
+                    self.t("overview.card.target", value=fmt_value(row["target"], ind, self.lang)),
+                    self.t("overview.card.expected", value=fmt_value(row["expected"], ind, self.lang)),
+                    self.t("overview.card.change", value=change),
+                )
+                status = str(row["status"])
+                cards.append(
+                    Card(
+                        self.t(key), fmt_value(row["actual"], ind, self.lang), status, self.status_label(status), lines
+                    )
+                )
+            else:
+                statuses = [str(row["status"]) for row in rows]
+                lead = _worst(statuses)
+                lines = tuple(
+                    self.t(
+                        "overview.card.milestone_line",
+                        name=self.name(i),
+                        actual=fmt_value(cur.loc[i, "actual"], self.inds.loc[i], self.lang),
+                        target=fmt_value(cur.loc[i, "target"], self.inds.loc[i], self.lang),
+                        status=self.status_label(str(cur.loc[i, "status"])),
+                    )
+                    for i in ids
+                    if i in cur.index
+                )
+                done = sum(s == "done" for s in statuses)
+                cards.append(
+                    Card(
+                        self.t(key),
+                        self.t("overview.card.done_of", done=done, total=len(rows)),
+                        lead,
+                        self.status_label(lead),
+                        lines,
+                    )
+                )
+        return cards
+
+    def cards_slide(self) -> Slide:
+        judged = self.now[self.now["status"] != "no_target"]
+        counts = Card(
+            self.t("home.kpi.targets"),
+            f"{len(judged)}",
+            "no_target",
+            "",
+            tuple(f"{self.status_label(s)}  {int((judged['status'] == s).sum())}" for s in COUNTED),
+            line_status=COUNTED,
+        )
+        return Slide(
+            kind="cards",
+            title=self.t("briefing.cards.title", region=self.region_name),
+            cards=(*self.headline_cards(), counts),
+        )
+
+    # --------------------------------------------------------------------------- board (pages/home.py)
+
+    def item_statuses(self) -> dict[int, tuple[str, str]]:
+        """Item number → (status, label) as the overview's board chips have them."""
+        table = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
+        out: dict[int, tuple[str, str]] = {}
+        for item in self.items.itertuples():
+            mine = table[(table["item_no"] == item.item_no) & (table["status"] != "no_target")]
+            status = _worst(list(mine["status"])) if len(mine) else "no_target"
+            label = self.status_label(status)
+            if status == "done" and len(mine):
+                label = self.t("overview.board.done")
+            elif status == "not_yet_due" and len(mine):
+                label = self.t("overview.board.due", due=pd.Timestamp(mine["due_date"].max()).strftime("%m-%d"))
+            out[int(item.item_no)] = (status, label)
+        return out
+
+    def area_title(self, area_no: int) -> str:
+        area = self.items[self.items["area_no"] == area_no]
+        title = str(area[f"area_title_{self.lang}"].iloc[0])
+        if self.lang == "zh":
+            return f"{AREA_NUMERALS[area_no - 1]}、{title}"
+        return f"{area_no}. {title}"
+
+    def board_slide(self) -> Slide:
+        statuses = self.item_statuses()
+        rows = []
+        for area_no, area in self.items.groupby("area_no", sort=True):
+            chips = tuple(
+                Chip(int(i.item_no), str(getattr(i, f"item_title_{self.lang}")), *statuses[int(i.item_no)])
+                for i in area.itertuples()
+            )
+            rows.append(BoardRow(self.area_title(int(area_no)), chips))
+        shown = [s for s in STATUS_ORDER if any(c.status == s for row in rows for c in row.chips)]
+        return Slide(
+            kind="board",
+            title=self.t("overview.board.title"),
+            board=tuple(rows),
+            legend=tuple((self.status_label(s), STATUS_COLORS[s]) for s in shown),
+        )
+
+    # --------------------------------------------------------------------------- map and league (pages/attainment.py)
+
+    def map_indicator(self) -> str | None:
+        """The requested indicator when it is judged at the level below, else the page's default
+        (or its first judged one, as the attainment page); None when nothing is judged there."""
+        judged = set(self.below.loc[self.below["status"] != "no_target", "indicator_id"])
+        options = [i for i in self.inds.index if i in judged]
+        if self.req.indicator in options:
+            return self.req.indicator
+        return DEFAULT_INDICATOR if DEFAULT_INDICATOR in options else (options[0] if options else None)
+
+    def map_slide(self) -> Slide:
+        level = self.req.level_below
+        indicator = self.map_indicator()
+        if indicator is None:  # as the attainment page: say so rather than draw an empty map
+            return Slide(kind="map", title=self.t("attainment.title"), note=self.t("attainment.none_at_level"))
+        ind = self.inds.loc[indicator]
+        codes = list(self.regions_below["region_code"])
+        rows = self.below[self.below["indicator_id"] == indicator].set_index("region_code").reindex(codes)
+        status = {c: str(s) if isinstance(s, str) else "no_data" for c, s in rows["status"].items()}
+        pace = {c: fmt_pct(v) for c, v in rows["pace"].items()}
+        labels = {c: f"{self.map_name(c, level)}<br>{pace[c]}" for c in codes}
+        shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
+        shown = [s for s in STATUS_ORDER if s in set(status.values())]
+        chart = Chart(
+            "map",
+            figures.region_map(
+                shapes,
+                self.regions_below,
+                colors={c: STATUS_COLORS[s] for c, s in status.items()},
+                labels=labels,
+                box=layout.MAP,
+            ),
+            layout.MAP,
+            self.t("briefing.map.alt", level=self.t(f"level.{level}"), indicator=self.name(indicator)),
+        )
+        # the league table: best pace first, as the attainment page ranks it
+        order = {s: i for i, s in enumerate(STATUS_ORDER)}
+        data = rows.reset_index()
+        data = data.assign(_order=data["status"].map(order), _pace=data["pace"].fillna(-1)).sort_values(
+            ["_pace", "_order"], ascending=[False, True]
+        )
+        table = Table(
+            columns=(
+                self.t("attainment.col.rank"),
+                self.t(f"level.{level}"),
+                self.t("attainment.col.actual"),
+                self.t("attainment.col.expected"),
+                self.t("attainment.col.pace_short"),
+                self.t("attainment.col.status"),
+            ),
+            rows=tuple(
+                (
+                    str(rank),
+                    self.league_name(str(r.region_code), level),
+                    fmt_league(r.actual, ind),
+                    fmt_league(r.expected, ind),
+                    fmt_pct(r.pace),
+                    self.status_label(status[str(r.region_code)]),
+                )
+                for rank, r in enumerate(data.itertuples(), start=1)
+            ),
+            widths=(0.6, 2.1, 1.3, 1.6, 1.1, 1.2),
+            align=("r", "l", "r", "r", "r", "l"),
+            status=tuple(status[str(c)] for c in data["region_code"]),
+            status_col=5,
+        )
+        table = fitted(table, layout.LEAGUE, max_pt=12.0)
+        return Slide(
+            kind="map",
+            title=self.t("briefing.map.title", level=self.t(f"level.{level}"), indicator=self.name(indicator)),
+            chart=chart,
+            table=table,
+            legend=tuple((self.status_label(s), STATUS_COLORS[s]) for s in shown),
+            note=self.t("briefing.map.note", definition=plain(str(ind[f"definition_{self.lang}"]))),
+        )
+
+    # --------------------------------------------------------------------------- one slide per area
+
+    def area_slide(self, area_no: int) -> Slide:
+        level = self.req.level_below
+        items = self.items[self.items["area_no"] == area_no]
+        inds = self.inds[self.inds["item_no"].isin(items["item_no"]) & ~self.inds["is_component"].astype(bool)]
+        inds = inds.sort_values(["item_no", "display_order"])
+        own = self.now.set_index("indicator_id")
+        behind = self.below[self.below["status"] == "behind"].sort_values(["pace", "region_code"])
+        rows, statuses = [], []
+        for i, ind in inds.iterrows():
+            r = own.loc[i] if i in own.index else None
+            status = str(r["status"]) if r is not None else "no_data"
+            lagging = list(behind.loc[behind["indicator_id"] == i, "region_code"].astype(str))
+            rows.append(
+                (
+                    str(int(ind["item_no"])),
+                    str(ind[f"name_{self.lang}"]),
+                    fmt_value(r["actual"] if r is not None else None, ind, self.lang),
+                    fmt_value(r["target"] if r is not None else None, ind, self.lang),
+                    fmt_value(r["expected"] if r is not None else None, ind, self.lang),
+                    fmt_pct(r["pace"] if r is not None else None),
+                    self.status_label(status),
+                    self.lagging_text(lagging, level),
+                )
+            )
+            statuses.append(status)
+        untargeted = items[items["n_indicators"] == 0]
+        note = ""
+        if len(untargeted):
+            sep = "；" if self.lang == "zh" else "; "
+            note = self.t(
+                "briefing.area.untargeted",
+                items=sep.join(
+                    f"{int(i.item_no)} {getattr(i, f'item_title_{self.lang}')}" for i in untargeted.itertuples()
+                ),
+            )
+        table = Table(
+            columns=(
+                self.t("briefing.area.col.item"),
+                self.t("briefing.area.col.indicator"),
+                self.t("attainment.col.actual"),
+                self.t("attainment.col.target"),
+                self.t("attainment.col.expected"),
+                self.t("attainment.col.pace_short"),
+                self.t("attainment.col.status"),
+                self.t("briefing.area.col.lagging", level=self.t(f"level.{level}")),
+            ),
+            rows=tuple(rows),
+            # English statuses are longer ("No quantitative target"): their column is wider
+            widths=(0.55, 3.2, 1.35, 1.35, 1.45, 0.9, 1.1, 3.0)
+            if self.lang == "zh"
+            else (0.5, 3.0, 1.25, 1.2, 1.3, 0.7, 1.75, 2.9),
+            align=("r", "l", "r", "r", "r", "r", "l", "l"),
+            status=tuple(statuses),
+            status_col=6,
+        )
+        table = fitted(table, layout.AREA_TABLE, max_pt=12.5)
+        return Slide(kind="area", title=self.area_title(area_no), table=table, note=note)
+
+    def lagging_text(self, codes: list[str], level: str) -> str:
+        if not codes:
+            return "—"
+        sep = self.t("training.list_sep")
+        names = [self.short(c, level) for c in codes]
+        if len(names) <= LAGGING_SHOWN:
+            return sep.join(names)
+        return self.t("briefing.area.more", names=sep.join(names[:LAGGING_SHOWN]), n=len(names))
+
+    # --------------------------------------------------------------------------- childcare (pages/childcare.py)
+
+    def childcare_slide(self) -> Slide:
+        r = self.req
+        overview = childcare_queries.overview(self.con, plan_year=r.plan_year, as_of=r.as_of, region=r.region)
+        own = overview.province if r.region == PROVINCE_CODE else overview.prefectures
+        rows = own[own["region_code"] == r.region].set_index("indicator_id")
+        sub = overview.prefectures if r.level_below == "prefecture" else overview.counties
+        no_data = self.status_label("no_data")
+        cards = []
+        for key, iid, decimals in (
+            ("points", "childcare_points_open", 1),
+            ("funds", "childcare_funds_yuan", 0),
+            ("places", "childcare_places", 0),
+        ):
+            if iid not in rows.index:  # a data folder without this indicator: no data, not a crash
+                cards.append(Card(self.t(f"childcare.kpi.{key}"), no_data, "no_data", no_data))
+                continue
+            row = rows.loc[iid]
+            value = childcare_charts.fmt(row["actual"], 0, no_data) if row["has_data"] else no_data
+            lines: tuple[str, ...] = ()
+            status, status_text = "no_target", ""
+            if pd.notna(row["target"]):
+                expected = float(row["expected"])
+                lines = (
+                    self.t(
+                        "childcare.kpi.target_expected",
+                        target=childcare_charts.fmt(row["target"]),
+                        expected=childcare_charts.fmt(expected, 0 if expected.is_integer() else decimals),
+                    ),
+                )
+                status = str(row["status"])
+                status_text = self.status_label(status)
+            cards.append(Card(self.t(f"childcare.kpi.{key}"), value, status, status_text, lines))
+        per = overview.per_thousand
+        mine = per[per["region_code"] == r.region]
+        cards.append(
+            Card(
+                self.t("childcare.kpi.per_1000"),
+                childcare_charts.fmt(mine["per_1000"].iloc[0] if len(mine) else None, 3, no_data),
+                "no_target",
+                "",
+                (self.t("childcare.kpi.goal", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR),),
+            )
+        )
+        # item 7: the province's own milestones, shown whatever the region (as the page does)
+        province = overview.province[overview.province["region_code"] == PROVINCE_CODE].set_index("indicator_id")
+        for iid in childcare.MILESTONES:
+            if iid not in province.index:
+                continue
+            m = province.loc[iid]
+            created = (
+                no_data
+                if not m["has_data"]
+                else self.t("childcare.milestones.created")
+                if pd.notna(m["actual"]) and pd.notna(m["target"]) and m["actual"] >= m["target"]
+                else self.t("childcare.milestones.not_created")
+            )
+            due = pd.Timestamp(m["due_date"]).date().isoformat()
+            cards.append(
+                Card(
+                    self.name(iid),
+                    created,
+                    str(m["status"]),
+                    self.status_label(str(m["status"])),
+                    (self.t("childcare.milestones.due", due=due),),
+                )
+            )
+        level = r.level_below
+        table = childcare.breakdown(sub, self.regions_below)
+        short = {c: childcare_charts.short_name(n) for c, n in self.below_names.items()}
+        chart = Chart(
+            "childcare",
+            figures.childcare_points(
+                table,
+                labels=short,
+                status_labels={s: self.status_label(s) for s in STATUS_COLORS},
+                names={k: self.t(f"childcare.chart.{k}") for k in ("actual", "target", "expected")},
+                x_title=self.t("childcare.chart.points_x"),
+                no_data=no_data,
+                box=layout.HIGHLIGHT_CHART,
+            ),
+            layout.HIGHLIGHT_CHART,
+            self.t("briefing.childcare.alt", level=self.t(f"level.{level}")),
+        )
+        return Slide(
+            kind="highlights",
+            title=self.t("briefing.childcare.title"),
+            cards=tuple(cards),
+            chart=chart,
+            note=self.t("briefing.childcare.note", level=self.t(f"level.{level}")),
+        )
+
+    # --------------------------------------------------------------------------- training (pages/training.py)
+
+    def training_slide(self) -> Slide:
+        r = self.req
+        # as the training page: the province and every prefecture, judged for its indicators only
+        tables = queries.attainment_tables(
+            self.con,
+            plan_year=r.plan_year,
+            as_ofs=(r.as_of,),
+            levels=("province", "prefecture"),
+            within=PROVINCE_CODE,
+            indicator_ids=training.JUDGED_INDICATORS,
+        )
+        province, prefectures = tables[(r.as_of, "province")], tables[(r.as_of, "prefecture")]
+        own = province if r.region == PROVINCE_CODE else prefectures[prefectures["region_code"] == r.region]
+        cards: list[Card] = []
+        chart: Chart | None = None
+
+        # instructors (item 9): coverage of every village-level unit
+        cov = training.with_share(
+            training_queries.coverage_month(self.con, plan_year=r.plan_year, as_of=r.as_of, within=r.region)
+        )
+        judged = own[(own["indicator_id"] == training.COVERAGE_INDICATOR) & (own["region_code"] == r.region)]
+        if not cov.empty:
+            now = training.at_month(cov)
+            head = now[now["region_code"] == r.region].iloc[0]
+            status = str(judged["status"].iloc[0]) if len(judged) else "no_target"
+            lines = [
+                self.t(
+                    "briefing.training.units",
+                    covered=f"{int(head['covered']):,}",
+                    total=f"{int(head['units_total']):,}",
+                )
+            ]
+            if len(judged):
+                row = judged.iloc[0]
+                lines.append(
+                    self.t(
+                        "training.coverage.status",
+                        target=training_charts.pct(row["target"], 0),
+                        due=pd.Timestamp(row["due_date"]).date().isoformat(),
+                        expected=training_charts.pct(row["expected"]),
+                    )
+                )
+            cards.append(
+                Card(
+                    self.t("training.coverage.share"),
+                    training_charts.pct(head["share"]),
+                    status,
+                    self.status_label(status) if len(judged) else "",
+                    tuple(lines),
+                )
+            )
+            below = now[now["level"] == r.level_below]
+            short = {c: self.short(c, r.level_below) for c in below["region_code"].astype(str)}
+            chart = Chart(
+                "training",
+                figures.coverage_bars(
+                    below,
+                    labels=short,
+                    category_labels={c: self.t(f"training.cat.{c}") for c in training.CATEGORIES},
+                    x_title=self.t("training.coverage.bars_x"),
+                    box=layout.HIGHLIGHT_CHART,
+                ),
+                layout.HIGHLIGHT_CHART,
+                self.t("briefing.training.alt", level=self.t(f"level.{r.level_below}")),
+            )
+
+        # the plan's classes (items 9, 14, 28): the province's own, whatever the region
+        classes = training.class_states(
+            training_queries.classes(self.con, plan_year=r.plan_year, within=r.region), r.as_of
+        )
+        plan_rows = province[
+            (province["region_code"] == PROVINCE_CODE)
+            & province["indicator_id"].isin(list(training.KIND_INDICATOR.values()))
+        ]
+        summary = training.kind_summary(classes, plan_rows, plan_year=r.plan_year)
+        for row in summary[summary["kind"].isin(list(training.KIND_INDICATOR))].itertuples():
+            window = (
+                self.t("training.classes.window", start=row.window_start.isoformat(), end=row.due_date.isoformat())
+                if row.due_date is not None
+                else "—"
+            )
+            cards.append(
+                Card(
+                    self.t(f"training.kind.{row.kind}"),
+                    f"{row.plan_held} / {row.plan_classes}",
+                    str(row.plan_status),
+                    self.status_label(str(row.plan_status)),
+                    (self.t("briefing.training.held"), self.t("briefing.training.window", window=window)),
+                )
+            )
+
+        # completion of the classes that ended by the as-of date
+        parts = training_queries.participants(self.con, plan_year=r.plan_year, as_of=r.as_of, within=r.region)
+        total = training.total_completion(parts)
+        cards.append(
+            Card(
+                self.t("training.participants.rate"),
+                training_charts.pct(total["rate"]),
+                "no_target",
+                "",
+                (
+                    self.t(
+                        "briefing.training.completion",
+                        completed=f"{int(total['completed'] or 0):,}",
+                        enrolled=f"{int(total['enrolled'] or 0):,}",
+                    ),
+                ),
+            )
+        )
+
+        # youth health demonstration bases (item 14): every prefecture at least one
+        rule = province[
+            (province["indicator_id"] == training.BASES_INDICATOR) & (province["region_code"] == PROVINCE_CODE)
+        ]
+        if len(rule):
+            b = rule.iloc[0]
+            missing = list(b["regions_missing"]) if isinstance(b["regions_missing"], list | tuple) else []
+            if r.region == PROVINCE_CODE:
+                value = f"{int(b['regions_reached'] or 0)} / {int(b['regions_total'] or 0)}"
+                status = str(b["status"])
+                sep = self.t("training.list_sep")
+                line = (
+                    self.t(
+                        "training.bases.missing",
+                        names=sep.join(maps.short_name(self.prefecture_names.get(c, c), "prefecture") for c in missing),
+                    )
+                    if missing
+                    else self.t("training.bases.all")
+                )
+                cards.append(Card(self.t("training.bases.reached"), value, status, self.status_label(status), (line,)))
+            else:
+                mine = training.bases_by_prefecture(own[own["region_code"] == r.region])
+                has = len(mine) and pd.notna(mine["bases"].iloc[0])
+                status = str(mine["status"].iloc[0]) if len(mine) else "no_data"
+                cards.append(
+                    Card(
+                        self.t("training.bases.own"),
+                        f"{int(mine['bases'].iloc[0])}" if has else self.status_label("no_data"),
+                        status,
+                        self.status_label(status),
+                        (
+                            self.t(
+                                "training.bases.province_context",
+                                reached=int(b["regions_reached"] or 0),
+                                total=int(b["regions_total"] or 0),
+                            ),
+                        ),
+                    )
+                )
+        return Slide(
+            kind="highlights",
+            title=self.t("briefing.training.title"),
+            cards=tuple(cards),
+            chart=chart,
+            note=self.t("briefing.training.note"),
+        )
+
+    # --------------------------------------------------------------------------- summary (pages/home.py)
+
+    def narrative_text(self) -> str:
+        """The overview's work-report paragraph, worded as pages/home.py _narrative words it."""
+        parts = self.narrative_parts()
+        return "".join(parts) if self.lang == "zh" else " ".join(parts)
+
+    def narrative_parts(self) -> list[str]:
+        """The paragraph's sentences: the closing slide sets each on its own line."""
+        r = self.req
+        facts = narrative.facts(self.now, self.below, self.inds.reset_index(), as_of=r.as_of, plan_year=r.plan_year)
+        name = self.inds[f"name_{self.lang}"].to_dict()
+        sep = "、" if self.lang == "zh" else ", "
+        c = facts.counts
+        parts = [
+            self.t(
+                "overview.narrative.counts",
+                as_of=r.as_of.isoformat(),
+                n=sum(c.values()),
+                done=c["done"],
+                on_track=c["on_track"],
+                at_risk=c["at_risk"],
+                behind=c["behind"],
+                not_yet_due=c["not_yet_due"],
+                no_data=c["no_data"],
+            )
+        ]
+        if facts.done:
+            parts.append(self.t("overview.narrative.done", items=sep.join(name[i] for i in facts.done)))
+        parts.append(self.t("overview.narrative.time", share=f"{facts.time_share:.0%}"))
+        if facts.ahead_of_time:
+            parts.append(self.t("overview.narrative.ahead", items=sep.join(name[i] for i in facts.ahead_of_time)))
+        if facts.behind_time:
+            parts.append(self.t("overview.narrative.behind", items=sep.join(name[i] for i in facts.behind_time)))
+        if facts.lagging_regions:
+            lag = [
+                self.t(
+                    "overview.narrative.region_items",
+                    region=self.below_names.get(code, code),
+                    items=self._first(ids, name, sep),
+                )
+                for code, ids in facts.lagging_regions
+            ]
+            parts.append(self.t("overview.narrative.lagging", regions=("；" if self.lang == "zh" else "; ").join(lag)))
+        return parts
+
+    def _first(self, ids: list[str], name: dict[str, str], sep: str, keep: int = 3) -> str:
+        shown = sep.join(name[i] for i in ids[:keep])
+        return shown if len(ids) <= keep else self.t("overview.narrative.more", items=shown, n=len(ids))
+
+    def summary_slide(self) -> Slide:
+        counts = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
+        counts = counts.merge(self.items[["item_no", "area_no"]], on="item_no")
+        counts = counts.groupby(["area_no", "status"]).size().rename("n").reset_index()
+        areas = sorted(int(a) for a in self.items["area_no"].unique())
+        shown = [s for s in STATUS_ORDER if s in set(counts["status"])]
+        chart = Chart(
+            "summary",
+            figures.status_by_area(
+                counts,
+                group_labels={a: self.area_title(a) for a in areas},
+                status_labels={s: self.status_label(s) for s in STATUS_ORDER},
+                x_title=self.t("home.chart.x"),
+                lang=self.lang,
+                box=layout.SUMMARY_CHART,
+            ),
+            layout.SUMMARY_CHART,
+            self.t("briefing.summary.alt"),
+        )
+        return Slide(
+            kind="summary",
+            title=self.t("overview.narrative.title"),
+            paragraphs=tuple(self.narrative_parts()),
+            chart=chart,
+            legend=tuple((self.status_label(s), STATUS_COLORS[s]) for s in shown),
+            # the overview's note under the same chart: what the colours mean
+            note=self.t("home.chart.note"),
+        )
