@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import narrative
 from analytics.queries import PROVINCE_CODE
-from ui import cached, charts
+from ui import cached, charts, wording
 from ui.briefing.buttons import pack_buttons
 from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
 from ui.i18n import current_lang, name_col, t
@@ -129,46 +129,12 @@ def _status_counts(now: pd.DataFrame) -> None:
 
 def _narrative(now: pd.DataFrame, below: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> str:
     facts = narrative.facts(now, below, inds.reset_index(), as_of=f.as_of, plan_year=f.plan_year)
-    name = inds[name_col("name", f.lang)].to_dict()
-    sep = "、" if f.lang == "zh" else ", "
-    c = facts.counts
-    parts = [
-        t(
-            "overview.narrative.counts",
-            as_of=f.as_of.isoformat(),
-            n=sum(c.values()),
-            done=c["done"],
-            on_track=c["on_track"],
-            at_risk=c["at_risk"],
-            behind=c["behind"],
-            not_yet_due=c["not_yet_due"],
-            no_data=c["no_data"],
-        )
-    ]
-    if facts.done:
-        parts.append(t("overview.narrative.done", items=sep.join(name[i] for i in facts.done)))
-    parts.append(t("overview.narrative.time", share=f"{facts.time_share:.0%}"))
-    if facts.ahead_of_time:
-        parts.append(t("overview.narrative.ahead", items=sep.join(name[i] for i in facts.ahead_of_time)))
-    if facts.behind_time:
-        parts.append(t("overview.narrative.behind", items=sep.join(name[i] for i in facts.behind_time)))
-    if facts.lagging_regions:
-        regions = cached.regions_at_level(f.data_version, f.level_below, f.region)
-        label = dict(
-            zip(regions["region_code"], regions[name_col("name", f.lang)].fillna(regions["name_zh"]), strict=True)
-        )
-        lag = [
-            t("overview.narrative.region_items", region=label.get(r, r), items=_first(ids, name, sep))
-            for r, ids in facts.lagging_regions
-        ]
-        parts.append(t("overview.narrative.lagging", regions=("；" if f.lang == "zh" else "; ").join(lag)))
-    return "".join(parts) if f.lang == "zh" else " ".join(parts)
-
-
-def _first(ids: list[str], name: dict[str, str], sep: str, keep: int = 3) -> str:
-    """The first few indicator names, and how many more: a paragraph, not a table."""
-    shown = sep.join(name[i] for i in ids[:keep])
-    return shown if len(ids) <= keep else t("overview.narrative.more", items=shown, n=len(ids))
+    regions = cached.regions_at_level(f.data_version, f.level_below, f.region)
+    labels = dict(
+        zip(regions["region_code"], regions[name_col("name", f.lang)].fillna(regions["name_zh"]), strict=True)
+    )
+    names = inds[name_col("name", f.lang)].to_dict()
+    return wording.paragraph(wording.narrative_parts(facts, names, labels, f.lang), f.lang)
 
 
 def _board(items: pd.DataFrame, now: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> None:

@@ -28,7 +28,7 @@ from analytics import childcare, db, narrative, queries, training
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
 from analytics.queries import training as training_queries
-from ui import maps
+from ui import maps, wording
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
@@ -797,52 +797,15 @@ class _Builder:
     # --------------------------------------------------------------------------- summary (pages/home.py)
 
     def narrative_text(self) -> str:
-        """The overview's work-report paragraph, worded as pages/home.py _narrative words it."""
-        parts = self.narrative_parts()
-        return "".join(parts) if self.lang == "zh" else " ".join(parts)
+        """The overview's work-report paragraph, in the words pages/home.py shows (ui/wording.py)."""
+        return wording.paragraph(self.narrative_parts(), self.lang)
 
     def narrative_parts(self) -> list[str]:
         """The paragraph's sentences: the closing slide sets each on its own line."""
         r = self.req
         facts = narrative.facts(self.now, self.below, self.inds.reset_index(), as_of=r.as_of, plan_year=r.plan_year)
-        name = self.inds[f"name_{self.lang}"].to_dict()
-        sep = "、" if self.lang == "zh" else ", "
-        c = facts.counts
-        parts = [
-            self.t(
-                "overview.narrative.counts",
-                as_of=r.as_of.isoformat(),
-                n=sum(c.values()),
-                done=c["done"],
-                on_track=c["on_track"],
-                at_risk=c["at_risk"],
-                behind=c["behind"],
-                not_yet_due=c["not_yet_due"],
-                no_data=c["no_data"],
-            )
-        ]
-        if facts.done:
-            parts.append(self.t("overview.narrative.done", items=sep.join(name[i] for i in facts.done)))
-        parts.append(self.t("overview.narrative.time", share=f"{facts.time_share:.0%}"))
-        if facts.ahead_of_time:
-            parts.append(self.t("overview.narrative.ahead", items=sep.join(name[i] for i in facts.ahead_of_time)))
-        if facts.behind_time:
-            parts.append(self.t("overview.narrative.behind", items=sep.join(name[i] for i in facts.behind_time)))
-        if facts.lagging_regions:
-            lag = [
-                self.t(
-                    "overview.narrative.region_items",
-                    region=self.below_names.get(code, code),
-                    items=self._first(ids, name, sep),
-                )
-                for code, ids in facts.lagging_regions
-            ]
-            parts.append(self.t("overview.narrative.lagging", regions=("；" if self.lang == "zh" else "; ").join(lag)))
-        return parts
-
-    def _first(self, ids: list[str], name: dict[str, str], sep: str, keep: int = 3) -> str:
-        shown = sep.join(name[i] for i in ids[:keep])
-        return shown if len(ids) <= keep else self.t("overview.narrative.more", items=shown, n=len(ids))
+        names = self.inds[f"name_{self.lang}"].to_dict()
+        return wording.narrative_parts(facts, names, self.below_names, self.lang)
 
     def summary_slide(self) -> Slide:
         counts = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
