@@ -7,24 +7,13 @@ import streamlit as st
 
 from analytics import narrative
 from analytics.queries import PROVINCE_CODE
-from ui import cached, charts, wording
+from ui import cached, charts, overview
 from ui.briefing.buttons import pack_buttons
 from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
 from ui.i18n import current_lang, name_col, t
+from ui.overview import CARDS, WORST_FIRST
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_COLORS, STATUS_ORDER
-
-# The plan's named targets, one card each: (catalog key, indicator ids shown on the card).
-CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("overview.card.points", ("childcare_points_open",)),
-    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
-    ("overview.card.instructors", ("instructor_coverage",)),
-    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
-    ("overview.card.family_funds", ("family_health_funds_yuan",)),
-    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
-    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
-)
-WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
 
 
 def render(f: Filters) -> None:
@@ -134,7 +123,7 @@ def _narrative(now: pd.DataFrame, below: pd.DataFrame, inds: pd.DataFrame, f: Fi
         zip(regions["region_code"], regions[name_col("name", f.lang)].fillna(regions["name_zh"]), strict=True)
     )
     names = inds[name_col("name", f.lang)].to_dict()
-    return wording.paragraph(wording.narrative_parts(facts, names, labels, f.lang), f.lang)
+    return overview.paragraph(overview.narrative_parts(facts, names, labels, f.lang), f.lang)
 
 
 def _board(items: pd.DataFrame, now: pd.DataFrame, inds: pd.DataFrame, f: Filters) -> None:

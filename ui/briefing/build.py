@@ -28,25 +28,15 @@ from analytics import childcare, db, narrative, queries, training
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
 from analytics.queries import training as training_queries
-from ui import maps, wording
+from ui import maps, overview
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
 from ui.charts import training as training_charts
 from ui.i18n import t as catalog_text
+from ui.overview import CARDS, WORST_FIRST
 from ui.theme import STATUS_COLORS, STATUS_ORDER
 
-# The overview's headline cards (pages/home.py CARDS): catalog key, indicator ids on the card.
-CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("overview.card.points", ("childcare_points_open",)),
-    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
-    ("overview.card.instructors", ("instructor_coverage",)),
-    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
-    ("overview.card.family_funds", ("family_health_funds_yuan",)),
-    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
-    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
-)
-WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
 COUNTED = ("done", "on_track", "at_risk", "behind")  # the overview's status counts
 DEFAULT_INDICATOR = "instructor_coverage"  # the attainment page's default map indicator
 LAGGING_SHOWN = 4  # names of lagging regions written out per indicator before "and N more"
@@ -797,15 +787,15 @@ class _Builder:
     # --------------------------------------------------------------------------- summary (pages/home.py)
 
     def narrative_text(self) -> str:
-        """The overview's work-report paragraph, in the words pages/home.py shows (ui/wording.py)."""
-        return wording.paragraph(self.narrative_parts(), self.lang)
+        """The overview's work-report paragraph, in the words pages/home.py shows (ui/overview.py)."""
+        return overview.paragraph(self.narrative_parts(), self.lang)
 
     def narrative_parts(self) -> list[str]:
         """The paragraph's sentences: the closing slide sets each on its own line."""
         r = self.req
         facts = narrative.facts(self.now, self.below, self.inds.reset_index(), as_of=r.as_of, plan_year=r.plan_year)
         names = self.inds[f"name_{self.lang}"].to_dict()
-        return wording.narrative_parts(facts, names, self.below_names, self.lang)
+        return overview.narrative_parts(facts, names, self.below_names, self.lang)
 
     def summary_slide(self) -> Slide:
         counts = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)

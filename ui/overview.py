@@ -1,4 +1,5 @@
-"""The overview's work-report paragraph in words: one wording for the page and the meeting pack.
+"""What the overview shows, for the page and the meeting pack alike: its headline cards and
+the words of its work-report paragraph.
 
 Pure (no Streamlit session): the language is passed in, so ``python -m ui.briefing`` words
 the paragraph exactly as pages/home.py shows it.
@@ -10,6 +11,19 @@ from collections.abc import Mapping
 
 from analytics.narrative import Facts
 from ui.i18n import t
+
+# The plan's named targets, one card each: (catalog key, indicator ids shown on the card).
+CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview.card.points", ("childcare_points_open",)),
+    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
+    ("overview.card.instructors", ("instructor_coverage",)),
+    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
+    ("overview.card.family_funds", ("family_health_funds_yuan",)),
+    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
+    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
+)
+# A card or board chip with several statuses shows the worst
+WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
 
 
 def narrative_parts(facts: Facts, names: Mapping[str, str], regions: Mapping[str, str], lang: str) -> list[str]:
