@@ -24,4 +24,5 @@ PAGES: Final = (
     PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
     PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
     PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
+    PageSpec("pages/users.py", "users", "nav.users", ":material/admin_panel_settings:", min_role="admin"),
 )
