@@ -128,12 +128,24 @@ def attainment_indicator_changes_the_headline(tab: AppPage, lang: str) -> None:
     assert after != before
 
 
+def users_language_switches_the_page(tab: AppPage, lang: str) -> None:
+    """The users page in the local demo mode (no users file): its texts follow the language switch."""
+    other = "en" if lang == "zh" else "zh"
+    assert tab.title() == t("users.title", lang)
+    assert tab.page.get_by_text(t("users.no_file", lang), exact=True).is_visible()
+    tab.click_segment(LANGUAGE_LABEL, "English" if other == "en" else "中文")
+    tab.wait_for_param("lang", other)
+    assert tab.title() == t("users.title", other)
+    assert tab.page.get_by_text(t("users.no_file", other), exact=True).is_visible()
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
     "attainment": attainment_indicator_changes_the_headline,
     "training": training_category_narrows_the_short_list,
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
+    "users": users_language_switches_the_page,
 }
 
 
