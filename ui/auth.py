@@ -32,9 +32,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from analytics import audit
 from analytics import auth as core
 from analytics.auth import User
+from analytics.queries import PROVINCE_CODE
 from ui import cached
-from ui.i18n import LANGS, current_lang, t
-from ui.nav import PageSpec
+from ui.i18n import LANGS, current_lang, name_col, t
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,11 @@ def config() -> Config:
     if path is None:
         return Config("demo", None, core.UsersFile())
     core.check_users_file_location(path, cached.data_dir())
+    if not path.exists():
+        # a mistyped path must not open the app without sign-in: fail closed (an empty file is the demo mode)
+        raise core.AuthError(
+            f"{core.USERS_FILE_ENV} names {path}, which does not exist: create it with `python -m analytics.auth add`"
+        )
     users = core.load_users(path)
     return Config(core.mode(users), path, users)
 
@@ -156,10 +161,6 @@ def require(min_role: str, what: str) -> User:
     return user
 
 
-def page_allowed(user: User, spec: PageSpec) -> bool:
-    return user.allows(spec.min_role)
-
-
 def role_label(role: str) -> str:
     return t(f"auth.role.{role}")
 
@@ -169,9 +170,6 @@ def scope_label(scope: str, data_version: str | None = None) -> str:
         return t("filters.whole_province")
     if data_version is None:
         return scope
-    from analytics.queries import PROVINCE_CODE
-    from ui.i18n import name_col
-
     regions = cached.regions_at_level(data_version, "prefecture", PROVINCE_CODE)
     row = regions[regions["region_code"] == scope]
     if row.empty:
@@ -244,6 +242,11 @@ def _end_session(name: str, reason: str) -> None:
 def _sign_in_form(cfg: Config) -> User | None:
     _language_switch()
     st.title(t("auth.title"))
+    with st.columns([2, 3])[0]:  # a form as wide as a name and a password need
+        return _sign_in_fields(cfg)
+
+
+def _sign_in_fields(cfg: Config) -> User | None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.info(t(f"auth.notice.{notice}", **_session_numbers()))

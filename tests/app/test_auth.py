@@ -415,6 +415,39 @@ def test_admin_adds_a_user_on_the_users_page(secured: Path, root: Path) -> None:
     assert at.dataframe[1].value["user"].iloc[0] == "adam"
 
 
+def test_admin_changes_sets_a_password_and_removes(secured: Path, root: Path) -> None:
+    at = open_page(sign_in(start(), "adam"), "pages/users.py")
+    before = len(audit.read(root))
+    at.selectbox(key="users_change_name").set_value("anna").run()
+    at.selectbox(key="users_change_role_anna").set_value("viewer")
+    at.selectbox(key="users_change_scope_anna").set_value("430000")
+    at.button(key="users_change_submit").click().run()
+    anna = core.load_users(secured).get("anna")
+    assert (anna.role, anna.scope) == ("viewer", "430000")
+    assert list(at.dataframe[0].value.set_index("name").loc["anna", ["role", "scope"]]) == ["查看者", "全省"]
+    at.text_input(key="users_passwd_password").input("another fine password")
+    at.text_input(key="users_passwd_password2").input("another fine password")
+    at.button(key="users_passwd_submit").click().run()
+    assert core.verify_password(core.load_users(secured).get("anna").password_hash, "another fine password")
+    at.selectbox(key="users_change_name").set_value("vera").run()
+    at.checkbox(key="users_remove_confirm_vera").check().run()
+    at.button(key="users_remove_submit").click().run()
+    assert not at.exception
+    assert core.load_users(secured).get("vera") is None
+    assert sorted(at.dataframe[0].value["name"]) == ["adam", "anna"], "the table is redrawn after the change"
+    new = events_since(root, before)
+    assert list(new["event"]) == ["user_changed", "password_set", "user_removed"]
+    assert set(new["user"]) == {"adam"} and [d["name"] for d in details(new)] == ["anna", "anna", "vera"]
+    assert "another fine password" not in shown_text(at)
+
+
+def test_admin_cannot_remove_themselves(secured: Path) -> None:
+    at = open_page(sign_in(start(), "adam"), "pages/users.py")
+    at.selectbox(key="users_change_name").set_value("adam").run()
+    at.checkbox(key="users_remove_confirm_adam").check().run()
+    assert at.button(key="users_remove_submit").disabled
+
+
 def test_mismatched_passwords_add_nobody(secured: Path) -> None:
     at = open_page(sign_in(start(), "adam"), "pages/users.py")
     at.text_input(key="users_add_name").input("zhao")
@@ -434,6 +467,21 @@ def test_a_users_file_in_the_data_folder_is_refused(secured: Path, root: Path, m
     at = start()
     assert ZH["auth.config_error"] in errors(at)
     assert not at.selectbox and not at.metric
+
+
+def test_a_missing_users_file_fails_closed(secured: Path) -> None:
+    """FPA_USERS_FILE set to a file that is not there (a typo): no demo mode, no pages."""
+    secured.unlink()
+    at = start()
+    assert ZH["auth.config_error"] in errors(at)
+    assert not at.selectbox and not at.metric and not at.text_input
+
+
+def test_an_empty_users_file_is_the_demo_mode(secured: Path) -> None:
+    secured.write_text("", encoding="utf-8")
+    at = start()
+    assert titles(at) == [ZH["home.title"].format(year=2023)]
+    assert ZH["auth.demo_mode"] in [w.value for w in at.warning]
 
 
 def test_a_broken_users_file_fails_closed(secured: Path) -> None:
