@@ -30,6 +30,9 @@ TZ = "Asia/Shanghai"  # times are shown as the association reads a clock; the lo
 def render(f: Filters) -> None:
     me = auth.require("admin", "users")
     page_header("users.title", f)
+    flash = st.session_state.pop("users_flash", None)
+    if flash:  # what the last change did (the page is redrawn after it, so the table is current)
+        st.success(flash)
     cfg = auth.config()
     if cfg.users_path is None:
         st.info(t("users.no_file"))
@@ -108,7 +111,7 @@ def _add_user(path: Path, scopes: list[str], me: core.User, f: Filters) -> None:
         st.error(str(error))
         return
     auth.record(audit.USER_ADDED, me.name, {"name": clean, "role": role, "scope": scope})
-    st.success(t("users.added", name=clean))
+    _done(t("users.added", name=clean))
 
 
 def _change_user(path: Path, users: core.UsersFile, scopes: list[str], me: core.User, f: Filters) -> None:
@@ -173,7 +176,12 @@ def _apply(path: Path, me: core.User, event: str, name: str, change: Change, det
         st.error(str(error))
         return
     auth.record(event, me.name, {"name": name, **detail})
-    st.success(t("users.saved", name=name))
+    _done(t("users.saved", name=name))
+
+
+def _done(message: str) -> None:
+    st.session_state["users_flash"] = message
+    st.rerun()
 
 
 def _audit_log(f: Filters) -> None:
