@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from analytics import audit
 from analytics import auth as core
@@ -28,14 +29,27 @@ NAME_OF = {role: name for name, (role, _scope) in USERS.items()}
 
 
 @pytest.fixture(scope="module")
-def secured_server(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
-    """A server of this module's own, with the test users; yields it and its data root."""
+def secured_server(
+    chromium: Path, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Path]]:
+    """A server of this module's own, with the test users; yields it and its data root.
+
+    Its first browser session is opened and left here: that session reruns once by itself
+    (Streamlit's pages/ folder mode, see app.py), with a pause between the two runs in which the
+    app looks idle; a sign-in typed into the first run's form would be lost. test_pages.py tests
+    that first session; here it is only used up."""
     folder = tmp_path_factory.mktemp("e2e_auth")
     root = data_root(folder / "data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FPA_DATA_DIR", str(root))
         users = make_users(folder / "users.json", mp)
     server = start_server(folder / "server.log", env={"FPA_USERS_FILE": str(users), "FPA_DATA_DIR": str(root)})
+    context = browser.new_context()
+    first = context.new_page()
+    first.goto(server.url)
+    first.get_by_role("button", name=ZH["auth.submit"], exact=True).wait_for(timeout=SETTLE_TIMEOUT_MS)
+    first.wait_for_timeout(3000)  # the second run has come and gone
+    context.close()
     yield server, root
     server.stop()
 
