@@ -16,7 +16,7 @@ import streamlit as st
 from analytics import training
 from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import PROVINCE_CODE
-from ui import cached, downloads, maps
+from ui import auth, cached, downloads, maps
 from ui.charts import training as charts
 from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.i18n import name_col, t
@@ -213,6 +213,9 @@ def _short_list(f: Filters) -> None:
         key="training_short_table",
         height=420,
     )
+    if not auth.allows("analyst"):  # village lists are analysts' downloads: no button, no file, for viewers
+        st.caption(t("auth.downloads_analyst_only"))
+        return
     notes = [t("training.short.notes", as_of=f.as_of.isoformat(), region=_region_name(f)), t("demo.short")]
     _lazy_downloads(table, f"training_short_units_{f.region}_{f.as_of.isoformat()}", notes)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import cached
+from ui import auth, cached
 from ui.i18n import t
 from ui.state import Filters
 from ui.theme import STATUS_BADGE, STATUS_COLORS, STATUS_ORDER
@@ -18,6 +18,7 @@ def page_header(title_key: str, filters: Filters, **values: object) -> None:
     manifest = cached.manifest(filters.data_version)
     if manifest.demo:
         st.warning(t("demo.banner"), icon=":material/science:")
+    auth.demo_banner()  # the local demo mode (no users configured) says so on every page
     status = cached.data_status(filters.data_version)
     through = _date(status["progress_through"].iloc[0]) if len(status) else None
     reported = _date(status["last_reported_at"].iloc[0]) if len(status) else None

@@ -26,4 +26,5 @@ PAGES: Final = (
     PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
     PageSpec("pages/quality.py", "quality", "nav.quality", ":material/fact_check:"),
     PageSpec("pages/imports.py", "imports", "nav.imports", ":material/upload_file:", min_role="analyst"),
+    PageSpec("pages/users.py", "users", "nav.users", ":material/admin_panel_settings:", min_role="admin"),
 )

@@ -77,7 +77,10 @@ def render_global_filters() -> Filters:
     ends = [d.isoformat() for d in month_ends(plan_year)]
     _seed("as_of", ends, default_as_of(status, plan_year).isoformat())
     prefectures = cached.regions_at_level(version, "prefecture", PROVINCE_CODE)
-    _seed("region", [PROVINCE_CODE, *prefectures["region_code"]], PROVINCE_CODE)
+    regions = [PROVINCE_CODE, *prefectures["region_code"]]
+    # a prefecture's signed-in user (ui/auth.py) starts on their own prefecture; a link still wins
+    scope = getattr(st.session_state.get("auth_user"), "scope", PROVINCE_CODE)
+    _seed("region", regions, scope if scope in regions else PROVINCE_CODE)
     with st.sidebar:
         st.segmented_control(
             "语言 / Language",

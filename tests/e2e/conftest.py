@@ -101,9 +101,14 @@ def _free_port() -> int:
         return port
 
 
-def start_server(log_path: Path) -> Server:
-    """``streamlit run app.py`` on a free loopback port, with the Python running the tests; wait for its health check."""
+def start_server(log_path: Path, env: dict[str, str] | None = None) -> Server:
+    """``streamlit run app.py`` on a free loopback port, with the Python running the tests; wait for its health check.
+
+    Without users (the local demo mode) unless ``env`` names a users file: a FPA_USERS_FILE of
+    the environment the tests run in is not passed on.
+    """
     port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "FPA_USERS_FILE"} | (env or {})
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port),
@@ -111,7 +116,9 @@ def start_server(log_path: Path) -> Server:
         "--server.headless", "true",
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=environment
+        )
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
     # no proxy for the health check, whatever the environment says
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

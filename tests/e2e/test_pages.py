@@ -168,6 +168,17 @@ def quality_prefecture_narrows_the_completeness_table(tab: AppPage, lang: str) -
     assert yiyang == 6 * 12 < province, f"'{expected}': 益阳 {yiyang}, the province {province}"
 
 
+def users_language_switches_the_page(tab: AppPage, lang: str) -> None:
+    """The users page in the local demo mode (no users file): its texts follow the language switch."""
+    other = "en" if lang == "zh" else "zh"
+    assert tab.title() == t("users.title", lang)
+    assert tab.page.get_by_text(t("users.no_file", lang), exact=True).is_visible()
+    tab.click_segment(LANGUAGE_LABEL, "English" if other == "en" else "中文")
+    tab.wait_for_param("lang", other)
+    assert tab.title() == t("users.title", other)
+    assert tab.page.get_by_text(t("users.no_file", other), exact=True).is_visible()
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "imports": import_check_reports_a_bad_row,
     "home": home_as_of_changes_the_done_count,
@@ -176,6 +187,7 @@ INTERACTIONS: dict[str, Interaction] = {
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
     "quality": quality_prefecture_narrows_the_completeness_table,
+    "users": users_language_switches_the_page,
 }
 
 
