@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import ingest, publish
-from ui import cached
+from analytics import audit, ingest, publish
+from analytics.queries import PROVINCE_CODE
+from ui import auth, cached
 from ui.components import page_header
 from ui.downloads import download_buttons
 from ui.i18n import t
@@ -34,13 +35,15 @@ WIDTHS = {
 
 
 def render(filters: Filters) -> None:
+    # app.py refuses this page below analyst before it runs; the page checks again itself
+    user = auth.require("analyst", "imports")
     page_header("imports.title", filters)
     st.caption(t("imports.intro", limit=int(st.get_option("server.maxUploadSize"))))
     upload, versions = st.tabs([t("imports.tab.upload"), t("imports.tab.versions")])
     with upload:
-        _upload(filters)
+        _upload(filters, user)
     with versions:
-        _versions(filters)
+        _versions(user)
 
 
 def _uploader_text() -> None:
@@ -61,8 +64,10 @@ def _uploader_text() -> None:
     )
 
 
-def _upload(filters: Filters) -> None:
+def _upload(filters: Filters, user: auth.User) -> None:
     _uploader_text()
+    if user.scope != PROVINCE_CODE:
+        st.caption(t("imports.scope_note", scope=auth.scope_label(user.scope, filters.data_version)))
     with st.form("imports_form", clear_on_submit=False, border=False):
         files = st.file_uploader(
             t("imports.files"),
@@ -97,9 +102,13 @@ def _upload(filters: Filters) -> None:
                 paths,
                 data_dir=cached.data_root(),
                 table=None if table == AUTO else table,
+                # a prefecture's analyst: rows of any other region are refused, each named
+                scope=None if user.scope == PROVINCE_CODE else user.scope,
                 dry_run=not go,
-                user=_user_name(),
+                user=user.name,
             )
+        if go:
+            _record(report, user)
         st.session_state["imports_report"] = report
         if report.published is not None:
             # the new version is in force: rerun so this session reads it like every other
@@ -143,7 +152,17 @@ def _report(report: ingest.Report, filters: Filters) -> None:
     download_buttons(findings, "import_report", key="imports_report", formats=("csv", "xlsx"))
 
 
-def _versions(filters: Filters) -> None:
+def _record(report: ingest.Report, user: auth.User) -> None:
+    """Who published what, or tried to: the audit log (shown to administrators)."""
+    files = [{"name": r.path.name, "table": r.table, "rows": r.rows} for r in report.files]
+    if report.published is not None:
+        auth.record(audit.IMPORT, user.name, {"version": report.published.id, "files": files})
+    else:
+        problems = sorted({f.code for f in report.errors})
+        auth.record(audit.IMPORT_REFUSED, user.name, {"files": files, "problems": problems, "scope": user.scope})
+
+
+def _versions(user: auth.User) -> None:
     root = cached.data_root()
     current = publish.current_id(root)
     versions = publish.list_versions(root)
@@ -166,7 +185,7 @@ def _versions(filters: Filters) -> None:
     if events:
         with st.expander(t("imports.history"), icon=":material/history:"):
             st.dataframe(pd.DataFrame(events), hide_index=True, key="imports_history_table")
-    if not _can_roll_back():
+    if not user.allows("admin"):
         st.caption(t("imports.rollback_admin_only"))
         return
     choices = [v.id for v in reversed(versions) if v.id != current]
@@ -178,21 +197,12 @@ def _versions(filters: Filters) -> None:
         if st.form_submit_button(t("imports.rollback"), icon=":material/undo:"):
             if not sure:
                 st.warning(t("imports.rollback_confirm_first"))
-            else:
-                publish.rollback(root, target, user=_user_name())
+            elif auth.allows("admin"):  # checked again at the action, not only when drawing it
+                before = publish.current_id(root)
+                publish.rollback(root, target, user=user.name)
+                auth.record(audit.ROLLBACK, user.name, {"from": before, "to": target})
                 st.session_state.pop("imports_report", None)
                 st.rerun()
-
-
-def _user_name() -> str | None:
-    user = st.session_state.get("user")
-    return getattr(user, "name", None)
-
-
-def _can_roll_back() -> bool:
-    """Rollback is for administrators; without sign-in configured the local user is one."""
-    user = st.session_state.get("user")
-    return user is None or getattr(user, "role", "") == "admin"
 
 
 render(current_filters())

@@ -186,7 +186,7 @@ def _done(message: str) -> None:
 
 def _audit_log(f: Filters) -> None:
     st.header(t("users.audit"))
-    log = audit.read(cached.data_dir())
+    log = audit.read(cached.data_root())
     if log.empty:
         st.info(t("users.audit_empty"))
         return

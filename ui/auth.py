@@ -67,7 +67,7 @@ def config() -> Config:
     path = core.users_file_from_env()
     if path is None:
         return Config("demo", None, core.UsersFile())
-    core.check_users_file_location(path, cached.data_dir())
+    core.check_users_file_location(path, cached.data_root())
     if not path.exists():
         # a mistyped path must not open the app without sign-in: fail closed (an empty file is the demo mode)
         raise core.AuthError(
@@ -81,7 +81,7 @@ def record(event: str, user: str | None, detail: Mapping[str, object] | None = N
     """Append to the audit log of the data root; False (logged, without the detail) when it cannot
     be written. Pages record their own actions with it (user changes, …)."""
     try:
-        audit.record(cached.data_dir(), event, user, detail)
+        audit.record(cached.data_root(), event, user, detail)
     except OSError as error:
         log.error("audit log not written: %s for %s: %s", event, user, error.strerror)
         return False

@@ -3,6 +3,7 @@ published and every page reads it at its next rerun, and a rollback puts the old
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import publish
+from analytics import audit, publish
 from tests.app.test_pages import run_page
 from ui.i18n import catalog
 
@@ -96,3 +97,79 @@ def test_rollback_from_the_page(root: Path) -> None:
     assert not at.exception
     assert publish.current_id(root) == publish.BUNDLED
     assert at.session_state["filters"].data_version != publish.current_id(root)  # bundled: a file hash
+
+
+# --------------------------------------------------------------------------- with sign-in
+
+
+@pytest.fixture()
+def users(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Users configured (tests/auth_support.py: vera viewer, anna analyst of 长沙 430100, adam admin)."""
+    from tests.auth_support import make_users
+
+    path = make_users(tmp_path / "etc" / "users.json", monkeypatch)
+    monkeypatch.setenv("FPA_USERS_FILE", str(path))
+    from ui import auth as ui_auth
+
+    ui_auth.GUARD.reset()
+    return path
+
+
+def signed_in(name: str) -> AppTest:
+    from tests.app.test_auth import open_page, sign_in, start
+
+    return open_page(sign_in(start(lang="zh"), name), PAGE)
+
+
+def test_a_prefecture_analyst_cannot_import_another_prefectures_rows(root: Path, users: Path) -> None:
+    """anna (长沙 430100) sends 长沙's July rows plus one row of 株洲 (430211): refused, the row named,
+    nothing published, and the audit log says who tried what."""
+    p = pd.read_parquet(ROOT / "data/exports/progress")
+    july = p[p["period_end"].astype(str) == JULY]
+    rows = pd.concat([july[july["region_code"].str.startswith("4301")], july[july["region_code"] == "430211"].head(1)])
+    at = signed_in("anna")
+    assert not at.exception, [e.message for e in at.exception]
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", rows.to_csv(index=False).encode(), "text/csv"))
+    button(at, "imports.publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    findings = table_with(at, "问题")
+    scope = findings[findings["问题"].str.contains("不属于您的范围 430100")]
+    assert len(scope) == 1 and scope.iloc[0]["行"] == str(len(rows) + 1) and "430211" in scope.iloc[0]["值"]
+    assert publish.current_id(root) == publish.BUNDLED and not (root / "versions").exists()
+    log = audit.read(root)
+    refused = log[log["event"] == "import_refused"]
+    assert list(refused["user"]) == ["anna"]
+    assert "out_of_scope" in json.loads(refused["detail"].iloc[0])["problems"]
+
+
+def test_the_same_analyst_publishes_their_own_prefecture(root: Path, users: Path) -> None:
+    at = signed_in("anna")
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(value=2.0), "text/csv"))
+    button(at, "imports.publish").click().run()
+    current = publish.current_id(root)
+    assert current.startswith("v0001-")
+    assert publish.read_info(root, current).user == "anna"
+    log = audit.read(root)
+    published = log[log["event"] == "import"]
+    assert list(published["user"]) == ["anna"] and json.loads(published["detail"].iloc[0])["version"] == current
+    # an analyst sees the versions but no rollback
+    assert not [s for s in at.selectbox if s.key == "imports_rollback_target"]
+
+
+def test_only_an_admin_rolls_back_and_it_is_recorded(root: Path, users: Path) -> None:
+    at = signed_in("adam")
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(value=2.0), "text/csv"))
+    button(at, "imports.publish").click().run()
+    at.selectbox(key="imports_rollback_target").set_value(publish.BUNDLED)
+    at.checkbox(key="imports_rollback_sure").check()
+    button(at, "imports.rollback").click().run()
+    assert publish.current_id(root) == publish.BUNDLED
+    log = audit.read(root)
+    assert list(log[log["event"].isin(["import", "rollback"])]["event"]) == ["import", "rollback"]
+    assert set(log[log["event"] == "rollback"]["user"]) == {"adam"}
+
+
+def test_a_viewer_opening_the_import_page_by_url_is_refused(root: Path, users: Path) -> None:
+    at = signed_in("vera")
+    assert not at.get("file_uploader"), "the viewer must not get the page"
+    assert any(catalog("zh")["auth.refused_title"] == t.value for t in at.title)
