@@ -190,13 +190,16 @@ def parse_state(params: Mapping[str, str], options: Options) -> Parsed:
     note("regions", [c for c in codes if c not in at_level])
     regions = _unique(c for c in codes if c in at_level)
 
-    rows = _split(params["rows"]) if "rows" in params else list(DEFAULT_ROWS)
-    cols = _split(params["cols"]) if "cols" in params else list(DEFAULT_COLS)
-    note("rows", [d for d in rows if d not in DIMENSIONS])
-    note("cols", [d for d in cols if d not in DIMENSIONS])
-    rows = _unique(d for d in rows if d in DIMENSIONS)
+    axes: dict[str, list[str]] = {}
+    for axis, default in (("rows", DEFAULT_ROWS), ("cols", DEFAULT_COLS)):
+        asked = _split(params[axis]) if axis in params else list(default)
+        note(axis, [d for d in asked if d not in DIMENSIONS])
+        valid = _unique(d for d in asked if d in DIMENSIONS)
+        # an axis left empty on purpose stays empty; one whose every value was wrong takes its default
+        axes[axis] = valid if valid or not asked else list(default)
+    rows = axes["rows"]
     # a dimension sits on one axis only: the rows keep it
-    cols = _unique(d for d in cols if d in DIMENSIONS and d not in rows)
+    cols = [d for d in axes["cols"] if d not in rows]
 
     state = State(
         indicators=tuple(indicators),

@@ -24,4 +24,6 @@ PAGES: Final = (
     PageSpec("pages/childcare.py", "childcare", "nav.childcare", ":material/child_care:"),
     PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
     PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
+    PageSpec("pages/explorer.py", "explorer", "explorer.nav", ":material/pivot_table_chart:", min_role="analyst"),
+    PageSpec("pages/console.py", "console", "console.nav", ":material/terminal:", min_role="analyst"),
 )

@@ -229,6 +229,13 @@ def test_invalid_values_fall_back_and_are_reported() -> None:
     }
 
 
+def test_an_axis_empty_on_purpose_stays_empty_and_a_wrong_one_takes_its_default() -> None:
+    assert explorer.parse_state({"rows": "", "cols": "period"}, OPTIONS).state.rows == ()
+    parsed = explorer.parse_state({"rows": "nonsense", "cols": "region"}, OPTIONS)
+    assert (parsed.state.rows, parsed.state.cols) == (("region",), ())
+    assert [(fb.param, fb.value) for fb in parsed.fallbacks] == [("rows", "nonsense")]
+
+
 def test_several_indicators_always_sit_on_an_axis() -> None:
     parsed = explorer.parse_state({"ind": "cases,homes", "rows": "region", "cols": "period"}, OPTIONS)
     assert parsed.state.rows == ("indicator", "region")
