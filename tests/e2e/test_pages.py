@@ -128,12 +128,45 @@ def attainment_indicator_changes_the_headline(tab: AppPage, lang: str) -> None:
     assert after != before
 
 
+def explorer_grain_changes_the_pivot_columns(tab: AppPage, lang: str) -> None:
+    """Months instead of quarters: the pivot's column headers follow, and the URL keeps the grain."""
+    pivot = tab.page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+
+    def headers() -> list[str]:  # the grid's accessible table (the cells themselves are drawn on a canvas)
+        return [h.strip() for h in pivot.locator('th[role="columnheader"]').all_inner_texts()]
+
+    assert tab.url_params.get("grain") == "quarter", tab.page.url
+    before = headers()
+    assert before[1:3] == [t("explorer.quarter", lang, q=1), t("explorer.quarter", lang, q=2)], before
+    tab.click_segment(t("explorer.grain", lang), t("explorer.grain.month", lang), where="main")
+    tab.wait_for_param("grain", "month")
+    after = headers()
+    assert after[1:3] == [t("explorer.month", lang, m=m, abbr=a) for m, a in ((1, "Jan"), (2, "Feb"))], after
+    assert after != before
+
+
+def console_query_shows_its_row_count(tab: AppPage, lang: str) -> None:
+    """A query typed and run shows its rows and their count, and goes into the URL."""
+    main = tab.page.locator('[data-testid="stMain"]')
+    sql = "select area_no, count(*) as items from stg_plan_items group by area_no order by area_no"
+    main.get_by_label(t("console.sql_label", lang), exact=True).fill(sql)
+    with tab.expect_rerun():
+        main.get_by_role("button", name=t("console.run", lang)).click()
+    tab.wait_for_param("sql", sql)
+    count = catalog(lang)["console.rows"].split("{seconds}")[0].format(n=9)  # "共 9 行 · 用时" / "9 rows ·"
+    assert main.get_by_text(count.strip()).first.is_visible(), f"no row count {count!r} on the page"
+    result = main.locator('[data-testid="stDataFrame"]').first
+    assert [h.strip() for h in result.locator('th[role="columnheader"]').all_inner_texts()] == ["area_no", "items"]
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "home": home_as_of_changes_the_done_count,
     "attainment": attainment_indicator_changes_the_headline,
     "training": training_category_narrows_the_short_list,
     "childcare": childcare_region_narrows_to_a_prefecture,
     "population": population_region_switches_the_series,
+    "explorer": explorer_grain_changes_the_pivot_columns,
+    "console": console_query_shows_its_row_count,
 }
 
 
