@@ -42,9 +42,10 @@ def render(f: Filters) -> None:
     )
     _seed_from_url(options)
     state = _choices(options, inds, items, regions)
-    params = explorer.to_params(state)
-    for key, value in params.items():
-        if st.query_params.get(key) != value:  # write only what changed: each write is a message
+    for key, value in explorer.to_params(state).items():
+        if not value and key in ("areas", "items", "regions"):  # absent and empty mean the same: all
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:  # write only what changed: each write is a message
             st.query_params[key] = value
     if not state.indicators:
         st.info(t("explorer.no_indicators"))
@@ -91,7 +92,9 @@ def render(f: Filters) -> None:
     notes = [t("explorer.title"), t("explorer.note_as_of", as_of=f.as_of.isoformat()), t("explorer.rules")]
     if cached.manifest(version).demo:
         notes.append(t("demo.short"))
-    downloads.download_buttons(table, "explorer", key="explorer_pivot", notes=notes, formats=("csv", "xlsx", "parquet"))
+    downloads.lazy_download_buttons(
+        table, "explorer", key="explorer_pivot", notes=notes, formats=("csv", "xlsx", "parquet")
+    )
 
     data = explorer.chart_data(facts, state, regions=codes, period_keys=keys, scale=scale)
     if data.frame["value"].notna().any():
@@ -160,6 +163,8 @@ def _choices(
     if len(ss[KEYS["ind"]]) > 1 and "indicator" not in (*ss[KEYS["rows"]], *ss[KEYS["cols"]]):
         ss[KEYS["rows"]] = ["indicator", *ss[KEYS["rows"]]]
         st.caption(t("explorer.fallback.moved", param="rows", value="indicator"))
+    if ss[KEYS["level"]] not in options.levels:  # the sidebar's region changed to a prefecture
+        ss[KEYS["level"]] = options.default_level
     c1, c2 = st.columns(2)
     c1.segmented_control(
         t("explorer.level"),

@@ -157,3 +157,13 @@ def test_the_as_of_date_limits_the_periods() -> None:
     columns = list(pivot(at).columns)
     assert columns[1:] == ["第1季度", "第2季度", "第3季度（截至8月）", "全期"]
     assert dt.date(2023, 8, 31).isoformat() in " ".join(c.value for c in at.caption)
+
+
+def test_a_prefecture_in_the_sidebar_leaves_the_province_level() -> None:
+    at = run_page(PAGE, lang="zh", level="province")
+    assert at.segmented_control(key="explorer_level").value == "province"
+    at.selectbox(key="region").set_value("430100").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.segmented_control(key="explorer_level").value == "county"
+    assert at.segmented_control(key="explorer_level").options == ["市州", "县市区"]
+    assert len(pivot(at)) == 10  # 长沙市's nine county-level divisions and their total

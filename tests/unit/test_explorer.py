@@ -271,6 +271,17 @@ def test_flatten_labels_and_scales(con: duckdb.DuckDBPyConnection) -> None:
     assert flat.iloc[2].tolist()[:3] == ["S (%)", "Total", pytest.approx(50.0)]
     assert flat.iloc[5].tolist() == ["C", "Total", 6.0, 9.0, 15.0]  # flows are not scaled
     assert explorer.axis_indicators(p) == (["share"] * 3 + ["cases"] * 3, None)
+    # the downloads hold the same table: CSV with a byte-order mark (Excel reads Chinese right), Excel, Parquet
+    import io
+
+    from ui import downloads
+
+    csv = downloads.csv_bytes(flat, notes=["截至 2023-06-30"])
+    assert csv.startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", comment="#"), flat)
+    excel = pd.read_excel(io.BytesIO(downloads.excel_bytes(flat)), sheet_name="data")
+    pd.testing.assert_frame_equal(excel, flat, check_dtype=False)  # Excel keeps 25.0 as 25
+    pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(downloads.parquet_bytes(flat))), flat)
 
 
 def test_chart_follows_the_pivot(con: duckdb.DuckDBPyConnection) -> None:
