@@ -24,9 +24,13 @@ def render(f: Filters) -> None:
     st.markdown(t("console.intro"))
     # SQL reads better in a fixed-width font (the system's own: nothing is fetched)
     st.html("<style>.st-key-console_sql textarea { font-family: ui-monospace, monospace; }</style>")
+    # the console's own database is built on first use after new data is published (seconds)
+    with st.spinner(t("console.opening")):
+        con = cached.console_connection()
     from_link = "console_sql" not in st.session_state and bool(st.query_params.get("sql"))
-    if "console_sql" not in st.session_state:
+    if "console_sql" not in st.session_state:  # the page is opened (again): the editor starts from the URL
         st.session_state["console_sql"] = st.query_params.get("sql", "")
+        st.session_state.pop("console_result", None)
     with st.form("console_form", border=False):
         st.text_area(t("console.sql_label"), key="console_sql", height=160, placeholder=t("console.placeholder"))
         submitted = st.form_submit_button(t("console.run"), type="primary", icon=":material/play_arrow:")
@@ -34,7 +38,7 @@ def render(f: Filters) -> None:
     if submitted or from_link:
         sql = str(st.session_state["console_sql"])
         st.session_state["console_result"] = console.run(
-            cached.console_connection(), sql, time_limit_s=console.TIME_LIMIT_S, row_cap=console.ROW_CAP
+            con, sql, time_limit_s=console.TIME_LIMIT_S, row_cap=console.ROW_CAP
         )
         _keep_in_link(sql)
     result = st.session_state.get("console_result")
