@@ -8,6 +8,7 @@ indicator's own rule; this page only lays them out, draws them and offers them a
 from __future__ import annotations
 
 import calendar
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -77,7 +78,10 @@ def render(f: Filters) -> None:
         _display(table, laid_out, value_cols, percent=set(scale), only=state.indicators[0]),
         hide_index=True,
         column_config={
-            **{c: st.column_config.TextColumn(pinned=True, width="medium") for c in table.columns[: len(state.rows)]},
+            **{
+                c: st.column_config.TextColumn(pinned=True, width="large" if d == "indicator" else "medium")
+                for c, d in zip(table.columns, state.rows, strict=False)
+            },
             **{c: st.column_config.TextColumn(alignment="right") for c in value_cols},
         },
         height=min(38 + 35 * len(table), 600),
@@ -89,7 +93,14 @@ def render(f: Filters) -> None:
             for i in state.indicators
         )
     )
-    notes = [t("explorer.title"), t("explorer.note_as_of", as_of=f.as_of.isoformat()), t("explorer.rules")]
+    page = {k: v for k, v in explorer.to_params(state).items() if v or k in ("rows", "cols")}  # an empty axis counts
+    choices = urlencode({"year": f.plan_year, "as_of": f.as_of.isoformat(), "region": f.region, **page})
+    notes = [
+        t("explorer.title"),
+        t("explorer.note_as_of", as_of=f.as_of.isoformat()),
+        t("explorer.note_link", params=choices),  # how to get the same table back
+        t("explorer.rules"),
+    ]
     if cached.manifest(version).demo:
         notes.append(t("demo.short"))
     downloads.lazy_download_buttons(
@@ -97,7 +108,8 @@ def render(f: Filters) -> None:
     )
 
     data = explorer.chart_data(facts, state, regions=codes, period_keys=keys, scale=scale)
-    if data.frame["value"].notna().any():
+    # a chart of one figure per indicator says nothing the table does not
+    if data.frame["value"].notna().any() and len(data.frame) > len(data.indicators):
         st.subheader(t("explorer.chart_title"))
         show_chart(charts.pivot_chart(data, labels=labels), key="explorer_chart", filters=f)
         if data.dropped_indicators or data.dropped_series:
@@ -141,6 +153,7 @@ def _choices(
             sorted(set(options.item_area.values())),
             key=KEYS["areas"],
             format_func=lambda a: t("explorer.area_option", no=a, title=area_titles.get(a, "")),
+            placeholder=t("explorer.all_placeholder"),
         )
         item_options = options.items_in(ss[KEYS["areas"]])
         ss[KEYS["items"]] = [i for i in ss[KEYS["items"]] if i in item_options]
@@ -149,6 +162,7 @@ def _choices(
             item_options,
             key=KEYS["items"],
             format_func=lambda i: t("explorer.item_option", no=i, title=items.loc[i, f"item_title_{lang}"]),
+            placeholder=t("explorer.all_placeholder"),
         )
     ind_options = options.indicators_in(ss[KEYS["areas"]], ss[KEYS["items"]])
     ss[KEYS["ind"]] = [i for i in ss[KEYS["ind"]] if i in ind_options]
@@ -193,12 +207,16 @@ def _choices(
     c4, c5 = st.columns(2)
     dim_label = {d: t(f"explorer.dim.{d}") for d in DIMENSIONS}
     # a dimension sits on one axis: choosing it for one takes it off the other
-    c4.multiselect(
-        t("explorer.rows"), DIMENSIONS, key=KEYS["rows"], format_func=dim_label.get, on_change=_one_axis, args=("rows",)
-    )
-    c5.multiselect(
-        t("explorer.cols"), DIMENSIONS, key=KEYS["cols"], format_func=dim_label.get, on_change=_one_axis, args=("cols",)
-    )
+    for col, axis in ((c4, "rows"), (c5, "cols")):
+        col.multiselect(
+            t(f"explorer.{axis}"),
+            DIMENSIONS,
+            key=KEYS[axis],
+            format_func=dim_label.get,
+            on_change=_one_axis,
+            args=(axis,),
+            placeholder=t("explorer.axis_placeholder"),
+        )
     return explorer.State(
         indicators=tuple(ss[KEYS["ind"]]),
         level=ss[KEYS["level"]],

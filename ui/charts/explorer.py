@@ -63,7 +63,8 @@ def pivot_chart(data: ChartData, *, labels: Mapping[str, Mapping[str, str]]) -> 
             seen.add(name)
     fig.update_xaxes(type="category", gridcolor="#eaeef2")
     fig.update_yaxes(gridcolor="#eaeef2", rangemode="tozero")
-    base_layout(fig, height=80 + PANEL_HEIGHT * max(len(inds), 1))
+    # tall enough for the legend too: 14 prefectures would otherwise scroll inside it
+    base_layout(fig, height=max(80 + PANEL_HEIGHT * max(len(inds), 1), 140 + 24 * len(colours)))
     # the legend on the right: above the panels it would cover their titles
     fig.update_layout(
         barmode="group",
