@@ -289,28 +289,38 @@ def pivot(facts: pd.DataFrame, state: State, *, regions: Sequence[str], period_k
 
     row_index, col_index = axis(state.rows), axis(state.cols)
     fixed = {"indicator": state.indicators[0] if state.indicators else "", "region": ALL, "period": ALL}
+    # where each of (indicator, region, period) comes from: a position in the row or column key, or fixed
+    where = [
+        ("row", state.rows.index(d)) if d in state.rows else ("col", state.cols.index(d)) if d in state.cols else None
+        for d in ("indicator", "region", "period")
+    ]
 
-    def cell(row: tuple[str, ...], col: tuple[str, ...]) -> float | None:
-        at = dict(fixed)
-        at.update(zip(state.rows, row, strict=False))
-        at.update(zip(state.cols, col, strict=False))
-        return lookup.get((at["indicator"], at["region"], at["period"]))
+    def part(spot: tuple[str, int] | None, dim: str, row: tuple[str, ...], col: tuple[str, ...]) -> str:
+        if spot is None:
+            return fixed[dim]
+        return row[spot[1]] if spot[0] == "row" else col[spot[1]]
 
-    data = [[cell(tuple(r), tuple(c)) for c in col_index] for r in row_index]
+    rows, cols = [tuple(r) for r in row_index], [tuple(c) for c in col_index]
+    data = [
+        [
+            lookup.get(
+                (part(where[0], "indicator", r, c), part(where[1], "region", r, c), part(where[2], "period", r, c))
+            )
+            for c in cols
+        ]
+        for r in rows
+    ]
     table = pd.DataFrame(data, index=row_index, columns=col_index, dtype="float64")
     return Pivot(table, state.rows, state.cols)
 
 
 def _lookup(facts: pd.DataFrame) -> dict[tuple[str, str, str], float | None]:
     """(indicator, region or ALL, period or ALL) → value (None: no data)."""
-    return {
-        (str(ind), ALL if pd.isna(region) else str(region), ALL if pd.isna(period) else str(period)): (
-            None if pd.isna(value) else float(value)
-        )
-        for ind, region, period, value in zip(
-            facts["indicator_id"], facts["region_code"], facts["period"], facts["value"], strict=True
-        )
-    }
+    regions = facts["region_code"].astype(object).where(facts["region_code"].notna(), ALL).astype(str)
+    periods = facts["period"].astype(object).where(facts["period"].notna(), ALL).astype(str)
+    values = [None if v != v else float(v) for v in facts["value"].tolist()]  # NaN is the one value not equal to itself
+    keys = zip(facts["indicator_id"].astype(str).tolist(), regions.tolist(), periods.tolist(), strict=True)
+    return dict(zip(keys, values, strict=True))
 
 
 def _scaled(value: float | None, factor: float) -> float | None:
