@@ -269,3 +269,49 @@ def quality_consistency(data_version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def quality_population_pairs(data_version: str) -> pd.DataFrame:
     return quality_queries.population_pairs(_cursor())
+
+
+# --- explorer (data explorer and SQL console pages) ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from analytics import console as console_sql  # noqa: E402
+from analytics.queries import console as console_queries  # noqa: E402
+from analytics.queries import explorer as explorer_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def explorer_facts(
+    data_version: str,
+    plan_year: int,
+    as_of: dt.date,
+    level: str,
+    grain: str,
+    within: str,
+    indicator_ids: tuple[str, ...],
+    regions: tuple[str, ...],
+) -> pd.DataFrame:
+    return explorer_queries.pivot_facts(
+        _cursor(),
+        plan_year=plan_year,
+        as_of=as_of,
+        level=level,
+        grain=grain,
+        within=within,
+        indicator_ids=indicator_ids,
+        regions=regions,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _console_connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    # a database of its own, locked down (analytics/console.py): never the pages' connection
+    return console_sql.connect(Path(path))
+
+
+def console_connection() -> duckdb.DuckDBPyConnection:
+    d = data_dir()
+    return _console_connection(str(d), db.data_version(d))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def console_schema(data_version: str) -> pd.DataFrame:
+    return console_queries.schema(console_connection().cursor())

@@ -25,6 +25,8 @@ PAGES: Final = (
     PageSpec("pages/training.py", "training", "nav.training", ":material/school:"),
     PageSpec("pages/population.py", "population", "nav.population", ":material/groups:"),
     PageSpec("pages/quality.py", "quality", "nav.quality", ":material/fact_check:"),
+    PageSpec("pages/explorer.py", "explorer", "explorer.nav", ":material/pivot_table_chart:", min_role="analyst"),
+    PageSpec("pages/console.py", "console", "console.nav", ":material/terminal:", min_role="analyst"),
     PageSpec("pages/imports.py", "imports", "nav.imports", ":material/upload_file:", min_role="analyst"),
     PageSpec("pages/users.py", "users", "nav.users", ":material/admin_panel_settings:", min_role="admin"),
 )

@@ -1,5 +1,5 @@
-"""The import page in AppTest: a bad file is refused with the report shown, a good one is
-published and every page reads it at its next rerun, and a rollback puts the old data back."""
+"""The import page and the console in AppTest: a bad file is refused with the report shown, a good one is
+published and every page reads it at its next rerun, a rollback puts the old data back, and who did what is in the audit log."""
 
 from __future__ import annotations
 
@@ -173,3 +173,20 @@ def test_a_viewer_opening_the_import_page_by_url_is_refused(root: Path, users: P
     at = signed_in("vera")
     assert not at.get("file_uploader"), "the viewer must not get the page"
     assert any(catalog("zh")["auth.refused_title"] == t.value for t in at.title)
+
+
+def test_console_queries_are_in_the_audit_log(root: Path, users: Path) -> None:
+    """An analyst's SQL query, refused or not, is recorded with who asked it."""
+    from tests.app.test_auth import open_page, sign_in, start
+
+    at = open_page(sign_in(start(lang="zh"), "anna"), "pages/console.py")
+    assert not at.exception, [e.message for e in at.exception]
+    at.text_area(key="console_sql").input("select count(*) as n from stg_regions")
+    next(b for b in at.button if b.label == catalog("zh")["console.run"]).click().run()
+    at.text_area(key="console_sql").input("drop view fct_indicator_month")
+    next(b for b in at.button if b.label == catalog("zh")["console.run"]).click().run()
+    log = audit.read(root)
+    queries = log[log["event"] == "sql_query"]
+    assert list(queries["user"]) == ["anna", "anna"]
+    outcomes = [json.loads(d)["outcome"] for d in queries["detail"]]
+    assert outcomes[0] == "ok" and outcomes[1] == "refused"

@@ -179,6 +179,52 @@ def users_language_switches_the_page(tab: AppPage, lang: str) -> None:
     assert tab.page.get_by_text(t("users.no_file", other), exact=True).is_visible()
 
 
+# The header cells of the first table in the main area, from the grid's accessible table (the
+# cells themselves are drawn on a canvas). The grid redraws a moment after the script is idle.
+_FIRST_GRID_HEADERS_JS = """
+() => {
+  const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+  return grid ? [...grid.querySelectorAll('th[role="columnheader"]')].map((h) => h.innerText.trim()) : [];
+}
+"""
+
+
+def first_grid_headers(tab: AppPage, *, changed_from: list[str] | None = None) -> list[str]:
+    """The headers of the main area's first table; with ``changed_from``, once they differ from it."""
+    if changed_from is not None:
+        tab.page.wait_for_function(
+            f"(old) => ({_FIRST_GRID_HEADERS_JS})().join('|') !== old", arg="|".join(changed_from), timeout=30_000
+        )
+    headers: list[str] = tab.page.evaluate(_FIRST_GRID_HEADERS_JS)
+    return headers
+
+
+def explorer_grain_changes_the_pivot_columns(tab: AppPage, lang: str) -> None:
+    """Months instead of quarters: the pivot's column headers follow, and the URL keeps the grain."""
+    assert tab.url_params.get("grain") == "quarter", tab.page.url
+    before = first_grid_headers(tab)
+    assert before[1:3] == [t("explorer.quarter", lang, q=1), t("explorer.quarter", lang, q=2)], before
+    tab.click_segment(t("explorer.grain", lang), t("explorer.grain.month", lang), where="main")
+    tab.wait_for_param("grain", "month")
+    after = first_grid_headers(tab, changed_from=before)
+    assert after[1:3] == [t("explorer.month", lang, m=m, abbr=a) for m, a in ((1, "Jan"), (2, "Feb"))], after
+
+
+def console_query_shows_its_row_count(tab: AppPage, lang: str) -> None:
+    """A query typed and run shows its rows and their count, and goes into the URL."""
+    main = tab.page.locator('[data-testid="stMain"]')
+    sql = "select area_no, count(*) as items from stg_plan_items group by area_no order by area_no"
+    before = first_grid_headers(tab)  # the list of tables: no result yet
+    main.get_by_label(t("console.sql_label", lang), exact=True).fill(sql)
+    # a quick run can start and end between two looks of expect_rerun's counter: the address
+    # (written by that run) and the redrawn table say that it ran
+    main.get_by_role("button", name=t("console.run", lang)).click()
+    tab.wait_for_param("sql", sql)
+    count = catalog(lang)["console.rows"].split("{seconds}")[0].format(n=9).strip()  # "共 9 行 · 用时" / "9 rows ·"
+    assert main.get_by_text(count).first.is_visible(), f"no row count {count!r} on the page"
+    assert first_grid_headers(tab, changed_from=before) == ["area_no", "items"]
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "imports": import_check_reports_a_bad_row,
     "home": home_as_of_changes_the_done_count,
@@ -188,6 +234,8 @@ INTERACTIONS: dict[str, Interaction] = {
     "population": population_region_switches_the_series,
     "quality": quality_prefecture_narrows_the_completeness_table,
     "users": users_language_switches_the_page,
+    "explorer": explorer_grain_changes_the_pivot_columns,
+    "console": console_query_shows_its_row_count,
 }
 
 
