@@ -1,5 +1,6 @@
-"""The import page and the console in AppTest: a bad file is refused with the report shown, a good one is
-published and every page reads it at its next rerun, a rollback puts the old data back, and who did what is in the audit log."""
+"""The import page and the console in AppTest: a bad file is refused with the report shown, a good
+one is published and every page reads it at its next rerun, a rollback puts the old data back, and
+who did what is in the audit log."""
 
 from __future__ import annotations
 
