@@ -226,7 +226,8 @@ class Judge:
         # pandas access costs more than the queries that feed it.
         self.plan_year = plan_year
         self.thresholds = thresholds
-        self.indicators = [ind for ind in indicators.to_dict("records") if not bool(ind["is_component"])]
+        used = ["indicator_id", "target_rule", "proration", "target_level", "is_component"]
+        self.indicators = [ind for ind in indicators[used].to_dict("records") if not bool(ind["is_component"])]
         self.targets = {
             key: (_float(value), _due(due, plan_year))
             for key, (value, due) in _by_key(targets, ("target_value", "due_date")).items()
@@ -389,6 +390,8 @@ def _count_reached(
 
 
 def _due(due: object, plan_year: int) -> dt.date:
+    if type(due) is dt.date:  # what DuckDB and Parquet give; the general path below is slower
+        return due
     if due is not None and pd.notna(due):  # type: ignore[call-overload]
         return pd.Timestamp(due).date()  # type: ignore[arg-type]
     return dt.date(plan_year, 12, 31)

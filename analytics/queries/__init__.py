@@ -132,7 +132,11 @@ def attainment_tables(
     inds = indicators(con, plan_year=plan_year)
     if indicator_ids:
         inds = inds[inds["indicator_id"].isin(indicator_ids)]
-    judge = attainment.Judge(inds, targets(con, plan_year=plan_year), region_placement(con), plan_year=plan_year)
+    # every region inside ``within`` lies in its province, whose codes share its first two
+    # digits: the plan of the other provinces of a national table is never read
+    tgts = targets(con, plan_year=plan_year)
+    placement = run(con, "region_placement_within", within=within)
+    judge = attainment.Judge(inds, tgts[tgts["region_code"].str.startswith(within[:2])], placement, plan_year=plan_year)
     # coverage targets are prorated from the level reported at the end of January
     january = attainment.month_ends(plan_year)[0]
     dates = sorted({*as_ofs, january})
@@ -151,14 +155,21 @@ def attainment_tables(
         lower_levels=lower_levels,
         lower_ids=sorted(counted["indicator_id"]),
     )
-    actuals["as_of"] = pd.to_datetime(actuals["as_of"]).dt.date
-    parts = {key: frame.drop(columns=["as_of", "level"]) for key, frame in actuals.groupby(["as_of", "level"])}
+    parts = {
+        (pd.Timestamp(str(as_of)).date(), str(level)): frame.drop(columns=["as_of", "level"])
+        for (as_of, level), frame in actuals.groupby(["as_of", "level"])
+    }
     empty = actuals.iloc[:0].drop(columns=["as_of", "level"])
     coverage = set(inds.loc[inds["target_rule"] == "coverage", "indicator_id"])
     lower_at = {str(t) for t in counted["target_level"].dropna()}
     out: dict[tuple[dt.date, str], pd.DataFrame] = {}
+    inside = placement[
+        (placement[["province_code", "prefecture_code", "county_code", "region_code"]] == within).any(axis=1)
+    ]
     for level in levels:
-        codes = list(regions_at_level(con, level=level, within=within)["region_code"])
+        # the regions regions_at_level lists, read from the placement already at hand
+        here = inside[(inside["level"] == level) & ~((inside["level"] == "county") & inside["is_stat_zone"])]
+        codes = list(here["region_code"])
         base = parts.get((january, level), empty)
         baselines = {
             (str(i), str(c)): float(a)

@@ -10,7 +10,10 @@ with dates as (
 points as (
     select d.as_of, max(p.as_of) as point
     from dates as d
-    inner join (select distinct as_of from fct_indicator_actuals where plan_year = $plan_year) as p
+    inner join (
+        select distinct as_of from fct_indicator_actuals
+        where plan_year = $plan_year and province_code = substr($within, 1, 2) || '0000'
+    ) as p
         on p.as_of <= d.as_of
     group by d.as_of
 )

@@ -9,7 +9,10 @@ with dates as (
 points as (
     select d.as_of, max(p.as_of) as point
     from dates as d
-    inner join (select distinct as_of from fct_indicator_actuals where plan_year = $plan_year) as p
+    inner join (
+        select distinct as_of from fct_indicator_actuals
+        where plan_year = $plan_year and province_code = substr($within, 1, 2) || '0000'
+    ) as p
         on p.as_of <= d.as_of
     group by d.as_of
 )
@@ -24,8 +27,11 @@ select
     a.numerator,
     a.denominator
 from points as pt
-inner join fct_indicator_actuals as a on a.plan_year = $plan_year and a.as_of = pt.point
-where $within in (a.province_code, a.prefecture_code, a.county_code, a.region_code)
+inner join fct_indicator_actuals as a on a.as_of = pt.point
+where a.plan_year = $plan_year
+  -- every region inside $within lies in its province: the mart is stored by province
+  and a.province_code = substr($within, 1, 2) || '0000'
+  and $within in (a.province_code, a.prefecture_code, a.county_code, a.region_code)
   -- an empty list means every indicator; a page that shows a few asks for those only
   and (len($indicator_ids) = 0 or list_contains($indicator_ids, a.indicator_id))
 order by pt.as_of, a.level, a.indicator_id, a.region_code
