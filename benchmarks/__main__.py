@@ -199,6 +199,7 @@ def machine() -> dict[str, Any]:
 
 def page_rows(res: dict[str, Any], pages: list[str]) -> list[dict[str, Any]]:
     """One row per page and view: query totals (sums of the steps' medians), page times, references."""
+    registry = entries()
     rows = []
     for page in pages:
         for view in ("province", "prefecture"):
@@ -206,6 +207,7 @@ def page_rows(res: dict[str, Any], pages: list[str]) -> list[dict[str, Any]]:
             pg = res.get("pages", {}).get("pages", {}).get(page, {}).get(view, {})
             ref = res.get("references", {}).get("references", {}).get(page, {}).get(view)
             warm = sum(med(s.get("warm", [])) for s in steps.values()) if steps else float("nan")
+            main = [steps[m] for m in registry[page].main if m in steps]
             row = {
                 "page": page,
                 "view": view,
@@ -219,9 +221,10 @@ def page_rows(res: dict[str, Any], pages: list[str]) -> list[dict[str, Any]]:
                 "floor": med(ref["floor"]) if ref else float("nan"),
                 "pandas": med(ref["pandas"]) if ref else float("nan"),
                 "reference": ref["reference"] if ref else None,
+                "main": sum(med(s.get("warm", [])) for s in main) if main else float("nan"),
             }
-            row["ours_floor"] = row["warm"] / row["floor"] if ref else float("nan")
-            row["pandas_ours"] = row["pandas"] / row["warm"] if ref else float("nan")
+            row["ours_floor"] = row["main"] / row["floor"] if ref else float("nan")
+            row["pandas_ours"] = row["pandas"] / row["main"] if ref else float("nan")
             rows.append(row)
     return rows
 
@@ -267,14 +270,14 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
                 wp = min(data_pages, key=lambda r: r["pandas_ours"])
                 out.append(
                     (
-                        f"national: within {NATIONAL_FLOOR_RATIO:.0f}× of the DuckDB floor",
+                        f"national: main aggregation within {NATIONAL_FLOOR_RATIO:.0f}× of the DuckDB floor",
                         f"worst {wf['page']} ({wf['view']}) {wf['ours_floor']:.2f}×",
                         verdict(wf["ours_floor"] <= NATIONAL_FLOOR_RATIO),
                     )
                 )
                 out.append(
                     (
-                        f"national: ≥ {NATIONAL_PANDAS_RATIO:.0f}× faster than pandas",
+                        f"national: main aggregation ≥ {NATIONAL_PANDAS_RATIO:.0f}× faster than pandas",
                         f"worst {wp['page']} ({wp['view']}) {wp['pandas_ours']:.1f}×",
                         verdict(wp["pandas_ours"] >= NATIONAL_PANDAS_RATIO),
                     )
@@ -376,20 +379,23 @@ def report(results: dict[str, Any]) -> str:
             "",
             f"### {scale}: {datasets.SCALES[scale].label}, plan year {res['plan_year']}, as of {res['as_of']}",
             "",
-            "Seconds. Queries: the sum of the page's steps (sidebar included), DuckDB only, no result cache; "
-            "page: the whole page through AppTest, with Streamlit's cache empty (connection open) and on a rerun "
-            "(cache warm); floor and pandas: the page's main aggregation (see benchmarks/references.py).",
+            "Seconds. Queries: the sum of the page's steps (sidebar included; warm = DuckDB warm, no result "
+            "cache, the query really runs); main: the page's steps that compute its main aggregation, beside the "
+            "same aggregation as one bare DuckDB statement over the Parquet files (floor) and in pandas "
+            "(benchmarks/references.py); page: the whole page through AppTest, with Streamlit's cache empty "
+            "(connection open) and on a rerun (cache warm).",
             "",
-            "| page | view | queries cold | queries warm | warm CPU | page, cache empty | page rerun | rerun CPU | "
-            "floor | ours / floor | pandas | pandas / ours |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| page | view | queries cold | queries warm | warm CPU | main | floor | main / floor | pandas | "
+            "pandas / main | page, cache empty | page rerun | rerun CPU |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in res["rows"]:
             err = " (errors)" if r["page_errors"] else ""
             lines.append(
                 f"| {r['page']} | {r['view']} | {fmt(r['cold'])} | {fmt(r['warm'])} | {fmt(r['warm_cpu'])} | "
-                f"{fmt(r['page_cold'], 2)}{err} | {fmt(r['page_warm'], 2)} | {fmt(r['page_warm_cpu'], 2)} | "
-                f"{fmt(r['floor'])} | {fmt(r['ours_floor'], 2)} | {fmt(r['pandas'], 2)} | {fmt(r['pandas_ours'], 1)} |"
+                f"{fmt(r['main'])} | {fmt(r['floor'])} | {fmt(r['ours_floor'], 2)} | {fmt(r['pandas'], 2)} | "
+                f"{fmt(r['pandas_ours'], 1)} | {fmt(r['page_cold'], 2)}{err} | {fmt(r['page_warm'], 2)} | "
+                f"{fmt(r['page_warm_cpu'], 2)} |"
             )
         steps = res.get("queries", {}).get("steps", {})
         if steps:

@@ -26,7 +26,7 @@ def sidebar(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     }
 
 
-@page("home", reference="actuals")
+@page("home", reference="actuals", main=("attainment_tables",))
 def home(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     return {
         **sidebar(con, v),
@@ -44,7 +44,7 @@ def home(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     }
 
 
-@page("attainment", reference="actuals")
+@page("attainment", reference="actuals", main=("attainment_tables",))
 def attainment(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     return {
         **sidebar(con, v),
@@ -60,7 +60,7 @@ def attainment(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     }
 
 
-@page("childcare", reference="childcare")
+@page("childcare", reference="childcare", main=("childcare overview",))
 def childcare(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     return {
         **sidebar(con, v),
@@ -76,7 +76,7 @@ def childcare(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     }
 
 
-@page("training", reference="training")
+@page("training", reference="training", main=("training_coverage_month",))
 def training_page(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     return {
         **sidebar(con, v),
@@ -101,7 +101,7 @@ def training_page(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     }
 
 
-@page("population", reference="population")
+@page("population", reference="population", main=("association_per_capita",))
 def population(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
     return {
         **sidebar(con, v),

@@ -6,7 +6,7 @@ one prefecture): the same analytics calls ``ui/cached.py`` makes for the page, s
 on a DuckDB connection, without Streamlit's cache. A unit test fails when a page in
 PAGES has no entry, so a page added later is benchmarked once it is registered::
 
-    @page("explorer", reference="actuals")
+    @page("explorer", reference="actuals", main=("explorer_pivot",))
     def explorer(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
         return {
             **sidebar(con, v),
@@ -15,8 +15,9 @@ PAGES has no entry, so a page added later is benchmarked once it is registered::
 
 ``reference`` names the page's main aggregation in :mod:`benchmarks.references` (the same
 figures written the obvious way in pandas, and as one bare DuckDB aggregation over the
-Parquet files): the benchmark reports the page's query time against both. Pages without
-a comparable aggregation (the import page reads folders, not data) leave it out.
+Parquet files) and ``main`` the page's steps that compute it: the benchmark reports those
+steps' time against both references. Pages without a comparable aggregation (the import
+page reads folders, not data) leave both out.
 """
 
 from __future__ import annotations
@@ -68,18 +69,27 @@ class Entry:
     url_path: str
     queries: PageQueries
     reference: str | None
+    main: tuple[str, ...]  # the steps that compute what the reference computes
 
 
 REGISTRY: dict[str, Entry] = {}
 
 
-def page(url_path: str, *, reference: str | None = None) -> Callable[[PageQueries], PageQueries]:
-    """Register the function that lists what the page at ``url_path`` asks for."""
+def page(
+    url_path: str, *, reference: str | None = None, main: tuple[str, ...] = ()
+) -> Callable[[PageQueries], PageQueries]:
+    """Register the function that lists what the page at ``url_path`` asks for.
+
+    ``reference`` names the page's main aggregation in :mod:`benchmarks.references`, and
+    ``main`` the steps of the page that compute it: the ratios compare like with like.
+    """
+    if reference and not main:
+        raise ValueError(f"page {url_path!r}: a reference needs the steps it stands for (main=...)")
 
     def register(fn: PageQueries) -> PageQueries:
         if url_path in REGISTRY:
             raise ValueError(f"page {url_path!r} is registered twice")
-        REGISTRY[url_path] = Entry(url_path, fn, reference)
+        REGISTRY[url_path] = Entry(url_path, fn, reference, main)
         return fn
 
     return register
