@@ -200,72 +200,145 @@ def evaluate(
 
     Returns one row per (indicator, region) with :data:`ATTAINMENT_COLUMNS`.
     """
-    # Plain dicts and lists below: this runs for every indicator in every region, and
-    # row-wise pandas access costs more than the queries that feed it.
-    baselines = baselines or {}
-    act = _by_key(actuals, ("actual", "n_rows", "numerator", "denominator"))
-    tgt = _by_key(targets, ("target_value", "due_date"))
-    per_indicator: dict[str, list[tuple[str, float]]] = {}
-    for (ind_id, code), (value, _due_date) in tgt.items():
-        per_indicator.setdefault(ind_id, []).append((code, _float(value)))
-    # only the every-region indicators are read at lower levels: a county table holds all
-    # indicators for ~120 counties, and keying all of it costs more than the rest together
-    counted_ids = set(indicators.loc[indicators["target_rule"] == "every_region_at_least", "indicator_id"])
-    lower = {
-        lv: _by_key(frame[frame["indicator_id"].isin(counted_ids)], ("actual", "n_rows"))
-        for lv, frame in (level_actuals or {}).items()
-    }
-    container = dict(zip(placement["region_code"], placement[f"{level}_code"], strict=True))
-    out: list[dict[str, object]] = []
-    for ind in indicators.to_dict("records"):
-        if bool(ind["is_component"]):
-            continue
-        ind_id, rule = str(ind["indicator_id"]), str(ind["target_rule"])
-        per_region = rule == "every_region_at_least" and ind["target_level"] != level
-        counted = (
-            _count_reached(per_indicator.get(ind_id, []), lower.get(str(ind["target_level"])), ind_id, container)
-            if per_region
-            else {}
-        )
-        for code in region_codes:
-            rec: dict[str, object] = dict.fromkeys(ATTAINMENT_COLUMNS)
-            rec.update(indicator_id=ind_id, region_code=code, has_data=False)
-            target_row = tgt.get((ind_id, code))
-            due = _due(None if target_row is None else target_row[1], plan_year)
-            rec["due_date"] = due
-            if per_region:
-                rec.update(counted.get(code, {"target": None}))
-            else:
-                a = act.get((ind_id, code))
-                if a is not None:
-                    rec.update(
-                        actual=_num(a[0]), has_data=_float(a[1]) > 0, numerator=_num(a[2]), denominator=_num(a[3])
-                    )
-                rec["target"] = None if target_row is None else _float(target_row[0])
-            target = _num(rec["target"])
-            actual = _num(rec["actual"])
-            baseline = baselines.get((ind_id, code)) if rule == "coverage" else None
-            expected = (
-                None
-                if target is None
-                else expected_value(
-                    target, as_of, plan_year=plan_year, due=due, proration=str(ind["proration"]), baseline=baseline
+    return Judge(indicators, targets, placement, plan_year=plan_year, thresholds=thresholds).evaluate(
+        actuals, as_of=as_of, level=level, region_codes=region_codes, level_actuals=level_actuals, baselines=baselines
+    )
+
+
+class Judge:
+    """The plan side of :func:`evaluate` (indicators, targets, where regions lie), read once.
+
+    A page that judges several dates and levels (this month and last, the region and its
+    sub-regions) prepares the plan once and judges each from it: the rules are the same,
+    only the per-call preparation is not repeated.
+    """
+
+    def __init__(
+        self,
+        indicators: pd.DataFrame,
+        targets: pd.DataFrame,
+        placement: pd.DataFrame,
+        *,
+        plan_year: int,
+        thresholds: Thresholds = THRESHOLDS,
+    ) -> None:
+        # Plain dicts and lists: this runs for every indicator in every region, and row-wise
+        # pandas access costs more than the queries that feed it.
+        self.plan_year = plan_year
+        self.thresholds = thresholds
+        used = ["indicator_id", "target_rule", "proration", "target_level", "is_component"]
+        self.indicators = [ind for ind in indicators[used].to_dict("records") if not bool(ind["is_component"])]
+        self.targets = {
+            key: (_float(value), _due(due, plan_year))
+            for key, (value, due) in _by_key(targets, ("target_value", "due_date")).items()
+        }
+        self.per_indicator: dict[str, list[tuple[str, float]]] = {}
+        for (ind_id, code), (value, _due_date) in self.targets.items():
+            self.per_indicator.setdefault(ind_id, []).append((code, value))
+        # only the every-region indicators are read at lower levels: a county table holds all
+        # indicators for ~120 counties, and keying all of it costs more than the rest together
+        self.counted_ids = set(indicators.loc[indicators["target_rule"] == "every_region_at_least", "indicator_id"])
+        self.placement = placement
+        self._containers: dict[str, dict[Any, Any]] = {}
+
+    def container(self, level: str) -> dict[Any, Any]:
+        """region_code → the code of the region of ``level`` it lies in."""
+        if level not in self._containers:
+            p = self.placement
+            self._containers[level] = dict(zip(p["region_code"], p[f"{level}_code"], strict=True))
+        return self._containers[level]
+
+    def evaluate(
+        self,
+        actuals: pd.DataFrame,
+        *,
+        as_of: dt.date,
+        level: str,
+        region_codes: list[str],
+        level_actuals: dict[str, pd.DataFrame] | None = None,
+        baselines: Mapping[tuple[str, str], float] | None = None,
+    ) -> pd.DataFrame:
+        """:func:`evaluate` for one date and level, with the plan prepared."""
+        baselines = baselines or {}
+        act = _by_key(actuals, ("actual", "n_rows", "numerator", "denominator"))
+        lower = {
+            lv: _by_key(frame[frame["indicator_id"].isin(self.counted_ids)], ("actual", "n_rows"))
+            for lv, frame in (level_actuals or {}).items()
+        }
+        year_end = dt.date(self.plan_year, 12, 31)
+        cols: dict[str, list[object]] = {c: [] for c in ATTAINMENT_COLUMNS}
+        for ind in self.indicators:
+            ind_id, rule = str(ind["indicator_id"]), str(ind["target_rule"])
+            proration = str(ind["proration"])
+            per_region = rule == "every_region_at_least" and ind["target_level"] != level
+            counted = (
+                _count_reached(
+                    self.per_indicator.get(ind_id, []),
+                    lower.get(str(ind["target_level"])),
+                    ind_id,
+                    self.container(level),
                 )
+                if per_region
+                else {}
             )
-            rec["expected"] = expected
-            rec["status"] = judge(
-                actual,
-                target,
-                expected,
-                has_data=bool(rec["has_data"]),
-                overdue=as_of > due,
-                target_rule=rule,
-                thresholds=thresholds,
-            )
-            rec["attainment"] = _safe_div(actual, target)
-            rec["pace"] = _safe_div(actual, expected)
-            out.append(rec)
-    return pd.DataFrame(out, columns=ATTAINMENT_COLUMNS)
+            for code in region_codes:
+                target_row = self.targets.get((ind_id, code))
+                due = year_end if target_row is None else target_row[1]
+                numerator = denominator = None
+                regions_total = regions_reached = regions_missing = None
+                raw_actual: object = None
+                raw_target: object = None
+                has_data: object = False
+                if per_region:
+                    c = counted.get(code)
+                    if c is not None:
+                        raw_actual, raw_target, has_data = c["actual"], c["target"], c["has_data"]
+                        regions_total, regions_reached = c["regions_total"], c["regions_reached"]
+                        regions_missing = c["regions_missing"]
+                else:
+                    a = act.get((ind_id, code))
+                    if a is not None:
+                        raw_actual, has_data = _num(a[0]), _float(a[1]) > 0
+                        numerator, denominator = _num(a[2]), _num(a[3])
+                    raw_target = None if target_row is None else target_row[0]
+                actual = _num(raw_actual)
+                target = _num(raw_target)
+                baseline = baselines.get((ind_id, code)) if rule == "coverage" else None
+                expected = (
+                    None
+                    if target is None
+                    else expected_value(
+                        target, as_of, plan_year=self.plan_year, due=due, proration=proration, baseline=baseline
+                    )
+                )
+                cols["indicator_id"].append(ind_id)
+                cols["region_code"].append(code)
+                cols["actual"].append(actual)
+                cols["target"].append(target)
+                cols["expected"].append(expected)
+                cols["attainment"].append(_safe_div(actual, target))
+                cols["pace"].append(_safe_div(actual, expected))
+                cols["due_date"].append(due)
+                cols["status"].append(
+                    judge(
+                        actual,
+                        target,
+                        expected,
+                        has_data=bool(has_data),
+                        overdue=as_of > due,
+                        target_rule=rule,
+                        thresholds=self.thresholds,
+                    )
+                )
+                cols["has_data"].append(bool(has_data))
+                cols["numerator"].append(numerator)
+                cols["denominator"].append(denominator)
+                cols["regions_total"].append(regions_total)
+                cols["regions_reached"].append(regions_reached)
+                cols["regions_missing"].append(regions_missing)
+        if not cols["indicator_id"]:
+            return pd.DataFrame([], columns=ATTAINMENT_COLUMNS)
+        return pd.DataFrame(cols, columns=ATTAINMENT_COLUMNS)
 
 
 def _by_key(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -317,6 +390,8 @@ def _count_reached(
 
 
 def _due(due: object, plan_year: int) -> dt.date:
+    if type(due) is dt.date:  # what DuckDB and Parquet give; the general path below is slower
+        return due
     if due is not None and pd.notna(due):  # type: ignore[call-overload]
         return pd.Timestamp(due).date()  # type: ignore[arg-type]
     return dt.date(plan_year, 12, 31)

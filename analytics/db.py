@@ -6,7 +6,8 @@ creates
 * ``stg_<table>`` tables read from every ``*.parquet`` of a table's folder, each column
   cast to the contract's type, plus ``source_file`` (the file a row came from, relative
   to the table's folder); an absent table is an empty table of the right shape, so a
-  data folder without, say, trainings still opens;
+  data folder without, say, trainings still opens; the big exports (progress,
+  instructors) are views over their files instead, read where they are asked for;
 * the marts in ``sql/marts/*.sql`` (file order), materialised as tables once, because
   every page reads them many times and they are small next to memory.
 
@@ -29,6 +30,10 @@ from analytics import publish
 from analytics.contract import MANIFEST_FILE, TABLES, Table
 
 SQL_DIR = Path(__file__).parent / "sql"
+# exports read through views over their files rather than copied into memory (see connect)
+PARQUET_VIEWS = frozenset({"progress", "instructors"})
+# optional cap on DuckDB's memory, e.g. FPA_DUCKDB_MEMORY=1GB
+MEMORY_ENV = "FPA_DUCKDB_MEMORY"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 _DUCK_TYPES = {
@@ -133,12 +138,45 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for table in TABLES.values():
-        # staging tables are read into memory once: every page query joins the small plan
-        # and region tables, and re-reading Parquet on each query cost more than the query
-        con.execute(f"CREATE TABLE stg_{table.name} AS {staging_sql(data_dir, table)}")
+        # Staging tables are read into memory once: every page query joins the small plan
+        # and region tables, and re-reading Parquet on each query cost more than the query.
+        # The big exports stay views over their Parquet files: the marts read them once here,
+        # and a query that asks for one year or province reads only those row groups, so
+        # memory does not grow with the exports (a national instructors export is 5 million rows).
+        kind = "VIEW" if table.name in PARQUET_VIEWS else "TABLE"
+        con.execute(f"CREATE {kind} stg_{table.name} AS {staging_sql(data_dir, table)}")
+    memory = os.environ.get(MEMORY_ENV)
+    if memory:
+        # a cap on DuckDB's memory (e.g. "1GB" on a national server): above it DuckDB spills
+        # to disk instead of growing the process (docs/deployment.md)
+        con.execute("SET memory_limit = $limit", {"limit": memory})
     for path in mart_files():
-        con.execute(f"CREATE TABLE {mart_name(path)} AS {path.read_text(encoding='utf-8')}")
+        build_mart(con, path)
     return con
+
+
+# every plan year the data mentions (the plan tables and the exports)
+PLAN_YEARS_SQL = """
+    select plan_year from stg_plan_items union select plan_year from stg_targets
+    union select plan_year from stg_progress union select plan_year from stg_instructors
+    union select plan_year from stg_childcare_points union select plan_year from stg_trainings
+    order by 1
+"""
+
+
+def build_mart(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Materialise one mart. A mart whose SQL takes ``$plan_year`` is built one plan year at a
+    time: what it holds in memory while it is built is one year's, however many years the
+    data has, and its rows are stored year by year."""
+    name, sql = mart_name(path), path.read_text(encoding="utf-8")
+    if "$plan_year" not in sql:
+        con.execute(f"CREATE TABLE {name} AS {sql}")
+        return
+    years = [int(y) for (y,) in con.execute(PLAN_YEARS_SQL).fetchall()] or [0]  # no year: empty
+    con.execute(f"CREATE TABLE {name} AS {sql}", {"plan_year": years[0]})
+    for year in years[1:]:
+        # the name is a mart file's, never a caller's
+        con.execute(f"INSERT INTO {name} {sql}", {"plan_year": year})
 
 
 def data_version(data_dir: Path) -> str:

@@ -35,21 +35,40 @@ from analytics.db import DEFAULT_DATA_DIR
 
 DEFAULT_SEED = 2023
 BASE_YEAR = 2023
+# The layout of the folders written here; a reader that reuses a generated folder (the
+# benchmark does) regenerates it when this changes. 2: national exports of progress and
+# instructors split by plan year and province.
+FORMAT = 2
+# the big exports, split by plan year and province at national scale (write_table)
+PARTITIONED = ("progress", "instructors")
 DEMO_META = {b"fpa.demo": b"true"}
 
 
-def write_table(data_dir: Path, table: Table, df: pd.DataFrame, *, demo: bool) -> Path:
-    """Write ``df`` as the single file of ``table`` in ``data_dir`` (replacing what was there)."""
+def write_table(data_dir: Path, table: Table, df: pd.DataFrame, *, demo: bool, partition: bool = False) -> Path:
+    """Write ``df`` as the files of ``table`` in ``data_dir`` (replacing what was there); return its folder.
+
+    One file (``part-0.parquet``), or with ``partition`` one file per plan year and province
+    (``<year>/<province's two digits>.parquet``): a reader that asks for one year and one
+    province then opens one file of a national export (every file of a table's folder
+    belongs to it, docs/data-contract.md).
+    """
     folder = data_dir / table.folder
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    arrow = pa.Table.from_pandas(df[table.schema.names], schema=table.schema, preserve_index=False)
-    if demo:
-        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **DEMO_META})
-    path = folder / "part-0.parquet"
-    pq.write_table(arrow, path)
-    return path
+    parts = (
+        df.groupby([df["plan_year"].astype(int), df["region_code"].str[:2]], sort=True)
+        if partition
+        else [((None, None), df)]
+    )
+    for (year, province), part in parts:
+        arrow = pa.Table.from_pandas(part[table.schema.names], schema=table.schema, preserve_index=False)
+        if demo:
+            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **DEMO_META})
+        path = folder / "part-0.parquet" if year is None else folder / str(year) / f"{province}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(arrow, path)
+    return folder
 
 
 @dataclass
@@ -650,13 +669,14 @@ def generate(
         tables["training_participants"].append(participants)
     for name, frames in tables.items():
         df = pd.concat(frames, ignore_index=True)
-        write_table(out, TABLES[name], df, demo=True)
+        write_table(out, TABLES[name], df, demo=True, partition=scale == "national" and name in PARTITIONED)
         counts[name] = len(df)
     manifest = {
         "demo": True,
         "scale": scale,
         "seed": seed,
         "plan_years": plan_years,
+        "format": FORMAT,
         "generated_by": f"python -m analytics.demo --scale {scale} --years {years} --seed {seed}",
         "description": (
             "Progress exports are deterministic demo data made by analytics/demo.py; "

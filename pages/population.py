@@ -73,16 +73,18 @@ def render(filters: Filters) -> None:
     highlight = None if filters.region == PROVINCE_CODE else filters.region
     per_capita = cached.population_per_capita(v, filters.plan_year, filters.as_of)
 
-    series = _series(figures, regions, filters.region, voc)
+    series = _series(figures, regions, filters.region, voc, v)
     census = P.complete(figures, regions=regions, measures=P.CENSUS_COMPARISON, years=[P.CENSUS_YEAR])
     _census(census, per_capita, highlight, voc, filters)
-    vital = _vital(figures, regions, highlight, voc)
+    vital = _vital(figures, regions, highlight, voc, v)
     _association(per_capita, census, highlight, voc, filters)
     shown = pd.concat([f for f in (*series, census, *vital) if not f.empty], ignore_index=True)
     _sources(shown, figures, candidates, per_capita, voc, filters)
 
 
-def _series(figures: pd.DataFrame, regions: pd.DataFrame, region: str, voc: charts.Vocab) -> list[pd.DataFrame]:
+def _series(
+    figures: pd.DataFrame, regions: pd.DataFrame, region: str, voc: charts.Vocab, version: str
+) -> list[pd.DataFrame]:
     years = P.series_years(figures, region)
     mine = regions[regions["region_code"] == region]
     span = f"{years[0]}–{years[-1]}" if years else "—"
@@ -92,7 +94,8 @@ def _series(figures: pd.DataFrame, regions: pd.DataFrame, region: str, voc: char
         return []
     series = P.complete(figures, regions=mine, measures=P.PROVINCE_SERIES, years=years)
     other = P.other_basis(figures, region_codes=[region], measures=P.PROVINCE_SERIES, years=years)
-    fig = charts.series_grid(series, other, voc, measures=P.PROVINCE_SERIES)
+    # built once per data version and inputs (ui.cached.figure): the six panels cost 0.2 s to build
+    fig = cached.figure(version, charts.series_grid, series, other, voc, measures=P.PROVINCE_SERIES)
     st.plotly_chart(fig, key="population_series_chart", config=CONFIG)
     st.caption(t("population.series.note"))
     return [series, other]
@@ -102,8 +105,14 @@ def _census(
     census: pd.DataFrame, per_capita: pd.DataFrame, highlight: str | None, voc: charts.Vocab, filters: Filters
 ) -> None:
     st.subheader(t("population.census.title"))
-    fig = charts.census_multiples(
-        census, voc, measures=P.CENSUS_COMPARISON, province_code=PROVINCE_CODE, highlight=highlight
+    fig = cached.figure(
+        filters.data_version,
+        charts.census_multiples,
+        census,
+        voc,
+        measures=P.CENSUS_COMPARISON,
+        province_code=PROVINCE_CODE,
+        highlight=highlight,
     )
     st.plotly_chart(fig, key="population_census_chart", config=CONFIG)
     st.caption(t("population.census.note"))
@@ -155,7 +164,7 @@ def _census(
 
 
 def _vital(
-    figures: pd.DataFrame, regions: pd.DataFrame, highlight: str | None, voc: charts.Vocab
+    figures: pd.DataFrame, regions: pd.DataFrame, highlight: str | None, voc: charts.Vocab, version: str
 ) -> list[pd.DataFrame]:
     years = P.prefecture_series_years(figures)
     if not years:
@@ -170,7 +179,7 @@ def _vital(
     )
     grid = P.complete(figures, regions=regions, measures=[measure], years=years)
     other = P.other_basis(figures, region_codes=list(regions["region_code"]), measures=[measure], years=years)
-    fig = charts.vital_heatmap(grid, other, voc, measure=measure, highlight=highlight)
+    fig = cached.figure(version, charts.vital_heatmap, grid, other, voc, measure=measure, highlight=highlight)
     st.plotly_chart(fig, key="population_vital_chart", config=CONFIG)
     st.caption(t("population.vital.note"))
     return [grid, other]

@@ -63,7 +63,9 @@ def download_buttons(
         make, mime, label = makers[fmt]
         col.download_button(
             t(label),
-            data=make(df, notes),
+            # CSV is made on every run (cheap); Excel and Parquet only when clicked: openpyxl
+            # takes a good part of a second per table, too much to pay on every rerun
+            data=make(df, notes) if fmt == "csv" else (lambda make=make: make(df, notes)),
             file_name=f"{basename}.{fmt}",
             mime=mime,
             key=f"{key}_download_{fmt}",

@@ -130,32 +130,46 @@ def attainment_tables(
     for level in levels:
         _level(level)
     inds = indicators(con, plan_year=plan_year)
-    wanted: list[str] = []
     if indicator_ids:
         inds = inds[inds["indicator_id"].isin(indicator_ids)]
-        # a ratio needs its numerator and denominator from the scan
-        wanted = sorted({*indicator_ids, *inds["numerator_id"].dropna(), *inds["denominator_id"].dropna()})
+    # every region inside ``within`` lies in its province, whose codes share its first two
+    # digits: the plan of the other provinces of a national table is never read
     tgts = targets(con, plan_year=plan_year)
-    placement = region_placement(con)
+    placement = run(con, "region_placement_within", within=within)
+    judge = attainment.Judge(inds, tgts[tgts["region_code"].str.startswith(within[:2])], placement, plan_year=plan_year)
     # coverage targets are prorated from the level reported at the end of January
     january = attainment.month_ends(plan_year)[0]
     dates = sorted({*as_ofs, january})
+    # every-region rules are counted from the level their members are at: only those
+    # indicators are read at the levels below the judged ones
+    counted = inds.loc[inds["target_rule"] == "every_region_at_least"]
+    lower_levels = sorted({str(t) for t in counted["target_level"].dropna()} - set(levels))
     actuals = run(
         con,
-        "indicator_actuals_levels",
+        "attainment_actuals",
         plan_year=plan_year,
         as_of_dates=dates,
         within=within,
-        indicator_ids=wanted,
+        levels=list(levels),
+        indicator_ids=list(indicator_ids),
+        lower_levels=lower_levels,
+        lower_ids=sorted(counted["indicator_id"]),
     )
-    actuals["as_of"] = pd.to_datetime(actuals["as_of"]).dt.date
-    parts = {key: frame.drop(columns=["as_of", "level"]) for key, frame in actuals.groupby(["as_of", "level"])}
+    parts = {
+        (pd.Timestamp(str(as_of)).date(), str(level)): frame.drop(columns=["as_of", "level"])
+        for (as_of, level), frame in actuals.groupby(["as_of", "level"])
+    }
     empty = actuals.iloc[:0].drop(columns=["as_of", "level"])
     coverage = set(inds.loc[inds["target_rule"] == "coverage", "indicator_id"])
-    lower_levels = {str(t) for t in inds.loc[inds["target_rule"] == "every_region_at_least", "target_level"].dropna()}
+    lower_at = {str(t) for t in counted["target_level"].dropna()}
     out: dict[tuple[dt.date, str], pd.DataFrame] = {}
+    inside = placement[
+        (placement[["province_code", "prefecture_code", "county_code", "region_code"]] == within).any(axis=1)
+    ]
     for level in levels:
-        codes = list(regions_at_level(con, level=level, within=within)["region_code"])
+        # the regions regions_at_level lists, read from the placement already at hand
+        here = inside[(inside["level"] == level) & ~((inside["level"] == "county") & inside["is_stat_zone"])]
+        codes = list(here["region_code"])
         base = parts.get((january, level), empty)
         baselines = {
             (str(i), str(c)): float(a)
@@ -164,16 +178,12 @@ def attainment_tables(
         }
         below = LEVELS[LEVELS.index(level) + 1 :]
         for as_of in as_ofs:
-            out[(as_of, level)] = attainment.evaluate(
+            out[(as_of, level)] = judge.evaluate(
                 parts.get((as_of, level), empty),
-                inds,
-                tgts,
                 as_of=as_of,
-                plan_year=plan_year,
                 level=level,
                 region_codes=codes,
-                placement=placement,
-                level_actuals={lv: parts.get((as_of, lv), empty) for lv in below if lv in lower_levels},
+                level_actuals={lv: parts.get((as_of, lv), empty) for lv in below if lv in lower_at},
                 baselines=baselines,
             )
     return out

@@ -1,7 +1,7 @@
 """Queries of the childcare page (items 6 and 7): the register of points, population, attainment.
 
-Attainment goes through the same path as every other page (the shared actuals query
-``indicator_actuals_levels``, then ``analytics.attainment.evaluate`` for expected-by-now
+Attainment goes through the same path as every other page (the shared actuals lookup
+``attainment_actuals``, then ``analytics.attainment.Judge`` for expected-by-now
 and status), with one rule added: the register rule of :mod:`analytics.childcare` (a
 region absent from a register that exists has 0 points, not "no data").
 """
@@ -71,17 +71,20 @@ def attainment_tables(
     inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
     tgts = targets(con, plan_year=plan_year) if plan_targets is None else plan_targets
     tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
+    tgts = tgts[tgts["region_code"].str.startswith(within[:2])]  # within's province only
     n_register = register_points(con, plan_year=plan_year)
     dates = sorted(set(as_ofs))
     actuals = run(
         con,
-        "indicator_actuals_levels",
+        "attainment_actuals",
         plan_year=plan_year,
         as_of_dates=dates,
         within=within,
+        levels=list(levels),
         indicator_ids=list(childcare.INDICATORS),
+        lower_levels=[],
+        lower_ids=[],
     )
-    actuals = actuals[actuals["indicator_id"].isin(childcare.INDICATORS)]
     when = pd.to_datetime(actuals["as_of"]).dt.date
     columns = [c for c in actuals.columns if c not in ("as_of", "level")]
     out: dict[tuple[dt.date, str], pd.DataFrame] = {}
@@ -90,19 +93,21 @@ def attainment_tables(
         codes = list(regions["region_code"])
         # item 7's milestones are the province's own: below it they are neither reported nor targeted
         judged = inds if level == "province" else inds[inds["indicator_id"].isin(childcare.REGISTER_INDICATORS)]
+        judge = attainment.Judge(
+            judged,
+            tgts,
+            regions[["region_code", "province_code", "prefecture_code", "county_code"]],
+            plan_year=plan_year,
+        )
         for as_of in as_ofs:
             mask = (when == as_of) & (actuals["level"] == level)
             part = actuals.loc[mask, columns].reset_index(drop=True)
             # none of the five is a ratio or an every-region rule: no composing, no lower levels
-            out[(as_of, level)] = attainment.evaluate(
+            out[(as_of, level)] = judge.evaluate(
                 childcare.fill_register_zeros(part, codes, register_points=n_register),
-                judged,
-                tgts,
                 as_of=as_of,
-                plan_year=plan_year,
                 level=level,
                 region_codes=codes,
-                placement=regions[["region_code", "province_code", "prefecture_code", "county_code"]],
             )
     return out
 

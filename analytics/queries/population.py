@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from analytics import population
-from analytics.queries import PROVINCE_CODE, indicator_actuals, regions_at_level, run
+from analytics.queries import PROVINCE_CODE, regions_at_level, run
 
 CANDIDATE_COLUMNS = (
     "region_code",
@@ -64,13 +64,17 @@ def association_per_capita(con: duckdb.DuckDBPyConnection, *, plan_year: int, as
         ignore_index=True,
     )
     census = population.complete(figures, regions=regions, measures=["population"], years=[population.CENSUS_YEAR])
-    actuals = pd.concat(
-        [
-            indicator_actuals(con, plan_year=plan_year, as_of=as_of, level=level, within=PROVINCE_CODE)
-            for level in ("province", "prefecture")
-        ],
-        ignore_index=True,
+    # the province and its prefectures, the page's indicators only: one lookup in the actuals mart
+    wanted = run(
+        con,
+        "attainment_actuals",
+        plan_year=plan_year,
+        as_of_dates=[as_of],
+        within=PROVINCE_CODE,
+        levels=["province", "prefecture"],
+        indicator_ids=list(population.ASSOCIATION_INDICATORS),
+        lower_levels=[],
+        lower_ids=[],
     )
-    wanted = actuals[actuals["indicator_id"].isin(population.ASSOCIATION_INDICATORS)]
     instructors = instructors_by_prefecture(con, plan_year=plan_year, as_of=as_of)
     return population.per_capita(wanted, instructors, census.rename(columns={"value": "population"}))

@@ -1,10 +1,12 @@
 -- grain: one row: what the loaded exports cover (latest month, last report, row counts)
+-- counted when the data is opened: sql/marts/070_fct_data_status.sql
 select
-    (select max(period_end) from stg_progress) as progress_through,
-    (select max(reported_at) from stg_progress) as last_reported_at,
-    (select count(*) from stg_progress) as progress_rows,
-    (select max(period_end) from stg_instructors) as instructors_through,
-    (select count(*) from stg_instructors) as instructor_rows,
-    (select count(*) from stg_childcare_points) as childcare_points,
-    (select count(*) from stg_trainings) as trainings,
-    (select list(distinct plan_year order by plan_year) from stg_plan_items) as plan_years
+    progress_through,
+    last_reported_at,
+    progress_rows,
+    instructors_through,
+    instructor_rows,
+    childcare_points,
+    trainings,
+    plan_years
+from fct_data_status
