@@ -66,7 +66,11 @@ ERROR_KINDS: Final = ("empty", "syntax", "refused", "catalog", "timeout", "memor
 
 def connect(data_dir: Path | None = None, *, query_memory_bytes: int = QUERY_MEMORY_BYTES) -> duckdb.DuckDBPyConnection:
     """A connection for the console: the published tables and marts, then locked down (see the module)."""
-    con = db.connect(data_dir, threads=1)
+    folder = data_dir or db.published_dir()
+    con = db.connect(folder, threads=1)
+    # the big exports are views over the version's Parquet files (analytics/db.py): with external
+    # access off, only that folder stays readable, so the views work and /etc/passwd does not
+    con.execute("SET allowed_directories = $dirs", {"dirs": [str(folder.resolve()) + "/"]})
     # the tables live in the same buffer pool the limit counts, so the limit is their size plus room
     used = con.execute("select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory()").fetchone()
     limit_mb = (int(used[0] if used else 0) + query_memory_bytes) // (1 << 20)

@@ -123,3 +123,87 @@ def imports(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
         "publish.list_versions": lambda: publish.list_versions(root),
         "publish.history": lambda: publish.history(root),
     }
+
+
+@page("quality")
+def quality(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
+    # the page's own checks over many tables: no single aggregation to compare with a reference
+    from analytics import quality as quality_logic
+    from analytics.queries import quality as quality_q
+
+    def contract() -> object:
+        tables = quality_q.staging_tables(con.cursor())
+        return quality_logic.contract_problems(tables, tables["regions"])
+
+    return {
+        **sidebar(con, v),
+        "quality reports": lambda: quality_logic.classify_reports(
+            quality_q.reports(con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region)
+        ),
+        "quality report_indicators": lambda: quality_q.report_indicators(con.cursor(), plan_year=v.plan_year),
+        "quality village_units": lambda: quality_q.village_units(
+            con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region
+        ),
+        "quality villages_never_reported": lambda: quality_q.villages_never_reported(
+            con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region
+        ),
+        "quality outliers (province series)": lambda: quality_logic.outliers(
+            quality_q.series(con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=PROVINCE_CODE)
+        ),
+        # once per data version (cached): the contract's checks and the consistency rules
+        "quality contract (once per version)": contract,
+        "quality consistency (once per version)": lambda: quality_q.consistency_violations(con.cursor()),
+        "quality population_pairs": lambda: quality_q.population_pairs(con.cursor()),
+    }
+
+
+@page("explorer", reference="actuals", main=("explorer_pivot",))
+def explorer(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
+    from analytics import explorer as explorer_logic
+    from analytics.queries import explorer as explorer_q
+
+    # the page's default view: the default indicator, by quarter, at the level below the region
+    return {
+        **sidebar(con, v),
+        "indicators": lambda: queries.indicators(con.cursor(), plan_year=v.plan_year),
+        "plan_items": lambda: queries.plan_items(con.cursor(), plan_year=v.plan_year),
+        "regions below": lambda: queries.regions_at_level(con.cursor(), level=v.below, within=v.region),
+        "explorer_pivot": lambda: explorer_q.pivot_facts(
+            con.cursor(),
+            plan_year=v.plan_year,
+            as_of=v.as_of,
+            level=v.below,
+            grain=explorer_logic.DEFAULT_GRAIN,
+            within=v.region,
+            indicator_ids=(explorer_logic.DEFAULT_INDICATOR,),
+            regions=(),
+        ),
+    }
+
+
+@page("console")
+def console_page(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
+    from analytics import console
+    from analytics.queries import console as console_q
+
+    # the console's own locked-down database is built once per data version (cached); a query
+    # then runs on it, bounded
+    own = console.connect(publish.current_dir(v.data_root))
+    return {
+        **sidebar(con, v),
+        "console schema": lambda: console_q.schema(own.cursor()),
+        "console query (reports per region)": lambda: console.run(
+            own,
+            "select region_code, count(*) as n from stg_progress group by 1 order by 2 desc limit 20",
+            time_limit_s=console.TIME_LIMIT_S,
+            row_cap=console.ROW_CAP,
+        ),
+    }
+
+
+@page("users")
+def users(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
+    from analytics import audit
+
+    # the users page reads the users file and the audit log, not DuckDB
+    return {**sidebar(con, v), "audit.read": lambda: audit.read(v.data_root)}
