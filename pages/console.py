@@ -87,7 +87,7 @@ def _show(result: console.ConsoleResult, f: Filters, from_link: bool) -> None:
     notes = [t("console.title"), str(st.session_state.get("console_sql", "")).replace("\n", " ")]
     if cached.manifest(f.data_version).demo:
         notes.append(t("demo.short"))
-    downloads.lazy_download_buttons(
+    downloads.download_buttons(
         console.for_download(frame), "sql_result", key="console_result", notes=notes, formats=("csv", "xlsx", "parquet")
     )
 

@@ -104,9 +104,7 @@ def render(f: Filters) -> None:
     ]
     if cached.manifest(version).demo:
         notes.append(t("demo.short"))
-    downloads.lazy_download_buttons(
-        table, "explorer", key="explorer_pivot", notes=notes, formats=("csv", "xlsx", "parquet")
-    )
+    downloads.download_buttons(table, "explorer", key="explorer_pivot", notes=notes, formats=("csv", "xlsx", "parquet"))
 
     data = explorer.chart_data(facts, state, regions=codes, period_keys=keys, scale=scale)
     # a chart of one figure per indicator says nothing the table does not

@@ -8,7 +8,7 @@ each metric.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -519,24 +519,9 @@ def _external(f: Filters) -> None:
 
 
 def _downloads(df: pd.DataFrame, basename: str, key: str, f: Filters) -> None:
-    """CSV (with BOM) and Excel of ``df``, made only when clicked (an Excel file of thousands of rows
-    takes seconds: too long to pay on every rerun)."""
+    """CSV (with BOM) and Excel of ``df``, with the view it came from in the notes."""
     notes = [t("quality.download_note", as_of=f.as_of.isoformat(), region=_region_name(f)), t("demo.short")]
-    makers: dict[str, tuple[Callable[..., bytes], str]] = {
-        "csv": (downloads.csv_bytes, "text/csv"),
-        "xlsx": (downloads.excel_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    }
-    cols = st.columns([2, 2, 5])
-    for col, (fmt, (make, mime)) in zip(cols, makers.items(), strict=False):
-        col.download_button(
-            t(f"downloads.{fmt}"),
-            data=lambda make=make: make(df, notes),
-            file_name=f"{basename}.{fmt}",
-            mime=mime,
-            key=f"{key}_download_{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    downloads.download_buttons(df, basename, key=key, notes=notes)
 
 
 def _tables(names: str) -> str:

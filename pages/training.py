@@ -8,7 +8,6 @@ completion, and the youth health demonstration bases in every prefecture.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -217,7 +216,9 @@ def _short_list(f: Filters) -> None:
         st.caption(t("auth.downloads_analyst_only"))
         return
     notes = [t("training.short.notes", as_of=f.as_of.isoformat(), region=_region_name(f)), t("demo.short")]
-    _lazy_downloads(table, f"training_short_units_{f.region}_{f.as_of.isoformat()}", notes)
+    downloads.download_buttons(
+        table, f"training_short_units_{f.region}_{f.as_of.isoformat()}", key="training_short", notes=notes
+    )
 
 
 def _short_table(short: pd.DataFrame) -> pd.DataFrame:
@@ -243,29 +244,6 @@ def _short_table(short: pd.DataFrame) -> pd.DataFrame:
             t("training.col.category"): [t(f"training.cat.{c}") for c in short["category"]],
         }
     )
-
-
-def _lazy_downloads(df: pd.DataFrame, basename: str, notes: list[str]) -> None:
-    """CSV (with BOM) and Excel of ``df``, made only when clicked: Excel of thousands of rows
-    takes seconds, too long to pay on every rerun (downloads.download_buttons makes them eagerly)."""
-    makers: dict[str, tuple[Callable[..., bytes], str]] = {
-        "csv": (downloads.csv_bytes, "text/csv"),
-        "xlsx": (downloads.excel_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    }
-    cols = st.columns([2, 2, 5])
-    for col, (fmt, (make, mime)) in zip(cols, makers.items(), strict=False):
-        col.download_button(
-            t(f"downloads.{fmt}"),
-            data=lambda make=make: make(df, notes),
-            file_name=f"{basename}.{fmt}",
-            mime=mime,
-            key=f"training_short_download_{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-
-
-# --- classes and participants --------------------------------------------------------------
 
 
 def _classes(f: Filters, province: pd.DataFrame) -> None:

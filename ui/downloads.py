@@ -63,37 +63,8 @@ def download_buttons(
         make, mime, label = makers[fmt]
         col.download_button(
             t(label),
-            # CSV is made on every run (cheap); Excel and Parquet only when clicked: openpyxl
-            # takes a good part of a second per table, too much to pay on every rerun
-            data=make(df, notes) if fmt == "csv" else (lambda make=make: make(df, notes)),
-            file_name=f"{basename}.{fmt}",
-            mime=mime,
-            key=f"{key}_download_{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-
-
-def lazy_download_buttons(
-    df: pd.DataFrame,
-    basename: str,
-    *,
-    key: str,
-    notes: Sequence[str] = (),
-    formats: Sequence[str] = ("csv", "xlsx"),
-) -> None:
-    """:func:`download_buttons` whose files are made when clicked, not on every rerun: Excel of a
-    few thousand rows takes seconds (explorer pivots, console results)."""
-    makers = {
-        "csv": (csv_bytes, "text/csv", "downloads.csv"),
-        "xlsx": (excel_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "downloads.xlsx"),
-        "parquet": (parquet_bytes, "application/vnd.apache.parquet", "downloads.parquet"),
-    }
-    cols = st.columns(len(formats))
-    for col, fmt in zip(cols, formats, strict=True):
-        make, mime, label = makers[fmt]
-        col.download_button(
-            t(label),
+            # made when clicked, not on every run: openpyxl takes a good part of a second per
+            # table (seconds for a few thousand rows), too much to pay on every rerun
             data=lambda make=make: make(df, notes),
             file_name=f"{basename}.{fmt}",
             mime=mime,
