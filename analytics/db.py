@@ -162,21 +162,29 @@ PLAN_YEARS_SQL = """
     union select plan_year from stg_childcare_points union select plan_year from stg_trainings
     order by 1
 """
+# the areas of the region table: the first digit of its province codes (GB/T 2260: 1 north,
+# 2 northeast, 3 east, 4 central south, 5 southwest, 6 northwest); Hunan alone is one
+AREAS_SQL = "select distinct substr(province_code, 1, 1) from dim_region where province_code is not null order by 1"
 
 
 def build_mart(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Materialise one mart. A mart whose SQL takes ``$plan_year`` is built one plan year at a
-    time: what it holds in memory while it is built is one year's, however many years the
-    data has, and its rows are stored year by year."""
+    time, and if it also takes ``$area`` one area of each year at a time (a sixth of a national
+    table): what it holds in memory while it is built is one year's (one area's), however big
+    the data, and its rows are stored in that order."""
     name, sql = mart_name(path), path.read_text(encoding="utf-8")
     if "$plan_year" not in sql:
         con.execute(f"CREATE TABLE {name} AS {sql}")
         return
-    years = [int(y) for (y,) in con.execute(PLAN_YEARS_SQL).fetchall()] or [0]  # no year: empty
-    con.execute(f"CREATE TABLE {name} AS {sql}", {"plan_year": years[0]})
-    for year in years[1:]:
+    years = [int(y) for (y,) in con.execute(PLAN_YEARS_SQL).fetchall()]
+    areas = [str(a) for (a,) in con.execute(AREAS_SQL).fetchall()] if "$area" in sql else [None]
+    chunks = [{"plan_year": y} if a is None else {"plan_year": y, "area": a} for y in years for a in areas]
+    if not chunks:  # no data: an empty mart of the right shape
+        chunks = [{"plan_year": 0} if areas == [None] else {"plan_year": 0, "area": ""}]
+    con.execute(f"CREATE TABLE {name} AS {sql}", chunks[0])
+    for params in chunks[1:]:
         # the name is a mart file's, never a caller's
-        con.execute(f"INSERT INTO {name} {sql}", {"plan_year": year})
+        con.execute(f"INSERT INTO {name} {sql}", params)
 
 
 def data_version(data_dir: Path) -> str:

@@ -1,6 +1,8 @@
 -- grain: one row per plan year, village-level unit and month end, for units that have reported by then
 -- A village's last report stays in force until its next one (instructors are a stock);
 -- a unit that never reported has no row here and is counted as "no report" by the pages.
+-- Built one $plan_year at a time (analytics/db.py): a national export over several years is
+-- millions of reports, and one year's window is what it needs in memory.
 with spans as (
     select
         i.plan_year,
@@ -14,6 +16,7 @@ with spans as (
         i.period_end as last_period,
         i.reported_at
     from stg_instructors as i
+    where i.plan_year = $plan_year
 )
 select
     s.plan_year,

@@ -1,14 +1,18 @@
 -- grain: one row per plan year, as-of point, level (province, prefecture, county), region and indicator, for regions with reports up to that point
 -- Every indicator's actual by its aggregation kind, computed once when the data is opened
 -- instead of on every request (pages look figures up: sql/queries/attainment_actuals.sql and
--- indicator_actuals_levels.sql). The as-of points of a plan year are its month ends and every
--- period_end its facts carry; a date between two points reads the earlier one, which holds
--- exactly the facts up to that date.
+-- indicator_actuals_levels.sql). The as-of points of a plan year and area are the year's
+-- month ends and every period_end the area's facts carry; a date between two points reads the
+-- earlier one, which holds exactly the province's facts up to that date (points of other
+-- provinces of its area change nothing).
 -- The rules are those of docs/indicators.md: each reporting region's figure at a point (flows and
 -- milestones summed over its periods so far, a stock its last non-null value), summed into every
 -- level above it; a ratio is the sum of its numerator over the sum of its denominator, never a mean
 -- of percentages. n_rows counts the non-null reports behind a figure (0: no data).
--- Built one $plan_year at a time (analytics/db.py), so its rows are stored by year, then province.
+-- Built one $plan_year and $area at a time (analytics/db.py; an area is the first digit of the
+-- province codes, GB/T 2260: 1 north … 6 northwest): what it holds in memory while it is built is
+-- one area's year, and its rows are stored by year, then province, so a lookup for one province
+-- reads only its row groups.
 with sources as (
     -- every reporting region of each indicator, with its place in the levels
     select
@@ -18,7 +22,7 @@ with sources as (
         any_value(prefecture_code) as prefecture_code,
         any_value(county_code) as county_code
     from fct_indicator_month
-    where plan_year = $plan_year
+    where plan_year = $plan_year and substr(province_code, 1, 1) = $area
     group by plan_year, indicator_id, region_code
 ),
 running as (
@@ -29,16 +33,19 @@ running as (
         case when kind = 'stock' then last_value(value ignore nulls) over w else sum(value) over w end as value,
         count(value) over w as n_rows
     from fct_indicator_month
-    where plan_year = $plan_year
+    where plan_year = $plan_year and substr(province_code, 1, 1) = $area
     window w as (
         partition by plan_year, indicator_id, region_code order by period_end
         range between unbounded preceding and current row
     )
 ),
 points as (
+    -- the year's month ends and the area's own report dates (a lookup reads one province, whose
+    -- last point on or before a date then holds exactly its facts up to that date)
     select plan_year, period_end as as_of from dim_month where plan_year = $plan_year
     union
-    select distinct plan_year, period_end from fct_indicator_month where plan_year = $plan_year
+    select distinct plan_year, period_end from fct_indicator_month
+    where plan_year = $plan_year and substr(province_code, 1, 1) = $area
 ),
 at_point as (
     -- each reporting region at each point: its latest figure on or before it (none before its first report)
@@ -116,6 +123,10 @@ actuals as (
 select a.*, r.province_code, r.prefecture_code, r.county_code
 from actuals as a
 inner join (
-    select region_code, province_code, prefecture_code, county_code from dim_region where level in ('province', 'prefecture', 'county')
+    select region_code, province_code, prefecture_code, county_code
+    from dim_region
+    -- the area's codes share its first digit: a range of the region table, stored in code order
+    where region_code >= $area and region_code < $area || 'a'
+      and level in ('province', 'prefecture', 'county')
 ) as r on r.region_code = a.region_code
 order by r.province_code, a.as_of
