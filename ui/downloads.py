@@ -63,9 +63,9 @@ def download_buttons(
         make, mime, label = makers[fmt]
         col.download_button(
             t(label),
-            # made when clicked, not on every run: openpyxl takes a good part of a second per
-            # table (seconds for a few thousand rows), too much to pay on every rerun
-            data=lambda make=make: make(df, notes),
+            # CSV is made on every run (cheap); Excel and Parquet only when clicked: openpyxl
+            # takes a good part of a second per table (seconds for a few thousand rows)
+            data=make(df, notes) if fmt == "csv" else (lambda make=make: make(df, notes)),
             file_name=f"{basename}.{fmt}",
             mime=mime,
             key=f"{key}_download_{fmt}",
