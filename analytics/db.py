@@ -135,6 +135,9 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
     """
     data_dir = data_dir or published_dir()
     con = duckdb.connect(":memory:")
+    # a data version's files never change (analytics/publish.py): their Parquet footers can be
+    # read once; a national export split by year and province is 155 files a table
+    con.execute("SET parquet_metadata_cache = true")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for table in TABLES.values():

@@ -110,8 +110,10 @@ def render(f: Filters) -> None:
     judged = [i for i in options if not inds.set_index("indicator_id").loc[i, "is_component"]]
     card = table[table["indicator_id"].isin(judged)]
     show_chart(
-        charts.scorecard(
-            card,
+        cached.figure(
+            f.data_version,
+            charts.scorecard,
+            card[["indicator_id", "region_code", "status"]],  # what it draws (hashable: no list column)
             region_labels=labels,
             indicator_labels={i: names[i] for i in judged},
             status_labels={s: status_label(s) for s in STATUS_ORDER},
@@ -125,7 +127,9 @@ def render(f: Filters) -> None:
     st.subheader(t("attainment.series_title", region=_region_name(f, labels)))
     series = cached.indicator_series(version, f.plan_year, indicator, f.region)
     show_chart(
-        charts.progress_over_months(
+        cached.figure(
+            f.data_version,
+            charts.progress_over_months,
             series,
             actual_name=t("attainment.actual"),
             expected_name=t("attainment.expected_line"),

@@ -55,7 +55,9 @@ def render(filters: Filters) -> None:
     st.subheader(t("childcare.pipeline.title"))
     ends = [e for e in month_ends(year) if e <= as_of]
     states = {s: t(f"childcare.state.{s}") for s in childcare.STATES}
-    fig = charts.pipeline_area(
+    fig = cached.figure(
+        filters.data_version,
+        charts.pipeline_area,
         childcare.pipeline(raw_points, ends),
         state_labels=states,
         x_title=t("childcare.pipeline.x"),
@@ -142,7 +144,9 @@ def _by_region(
     for col, measure in zip(cols, ("points", "funds"), strict=True):
         with col:
             st.markdown(f"**{t(f'childcare.chart.{measure}_title')}**")
-            fig = charts.attainment_bars(
+            fig = cached.figure(
+                filters.data_version,
+                charts.attainment_bars,
                 table,
                 measure=measure,
                 labels=short,
@@ -188,7 +192,9 @@ def _places(
         st.markdown(f"**{t('childcare.places.chart_title')}**")
         group = f"{below}_code"
         by_state = childcare.places_by_state(points, group, list(labels))
-        fig = charts.places_bars(
+        fig = cached.figure(
+            filters.data_version,
+            charts.places_bars,
             by_state,
             group_col=group,
             labels=labels,
@@ -200,7 +206,9 @@ def _places(
     with cols[1]:
         st.markdown(f"**{t('childcare.per_1000.chart_title')}**")
         goal_label = t("childcare.per_1000.goal", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR)
-        fig = charts.per_thousand_bars(
+        fig = cached.figure(
+            filters.data_version,
+            charts.per_thousand_bars,
             per,
             labels={
                 PROVINCE_CODE: t("filters.whole_province"),

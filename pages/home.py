@@ -49,7 +49,9 @@ def render(f: Filters) -> None:
     area_titles = items.drop_duplicates("area_no").set_index("area_no")[name_col("area_title", lang)]
     st.subheader(t("home.chart.title"))
     show_chart(
-        charts.status_by_group(
+        cached.figure(
+            f.data_version,
+            charts.status_by_group,
             counts,
             group_col="area_no",
             group_labels={a: f"{a}. {title}" for a, title in area_titles.items()},

@@ -110,7 +110,9 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
             st.info(t("training.no_boundaries"))
     with right:
         st.subheader(t("training.coverage.bars_title", level=t(f"training.level.{level}")))
-        fig = charts.category_bars(
+        fig = cached.figure(
+            f.data_version,
+            charts.category_bars,
             below,
             labels=_short(labels),
             category_labels={c: t(f"training.cat.{c}") for c in training.CATEGORIES},
@@ -120,7 +122,9 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
 
     st.subheader(t("training.coverage.trend_title"))
     order = _short({f.region: labels[f.region], **{c: labels[c] for c in below["region_code"]}})
-    fig = charts.coverage_over_months(
+    fig = cached.figure(
+        f.data_version,
+        charts.coverage_over_months,
         cov[cov["region_code"].isin(list(order))],
         own_code=f.region,
         labels=order,
@@ -325,7 +329,9 @@ def _classes(f: Filters, province: pd.DataFrame) -> None:
         if r.due_date is not None:
             deadlines.setdefault(r.due_date, []).append(t(f"training.kind_short.{r.kind}"))
     youth = summary.set_index("kind").loc["youth_trainer"]
-    fig = charts.classes_timeline(
+    fig = cached.figure(
+        f.data_version,
+        charts.classes_timeline,
         shown,
         row_labels=rows,
         kind_labels=kinds,
@@ -363,7 +369,9 @@ def _participants(f: Filters) -> None:
     by_level = training.completion(parts, level)
     by_level["label"] = list(_short(_labels(by_level, f"{level}_code", f"{level}_name")).values())
     st.subheader(t("training.participants.chart_title", level=t(f"training.level.{level}")))
-    fig = charts.completion_bars(
+    fig = cached.figure(
+        f.data_version,
+        charts.completion_bars,
         by_level,
         label_col="label",
         threshold=COMPLETION_THRESHOLD,
@@ -476,7 +484,9 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: p
         cols[2].markdown(t("training.bases.all"))
     st.caption(t("training.bases.target", due=pd.Timestamp(r["due_date"]).date().isoformat()))
     by_prefecture = training.bases_by_prefecture(prefectures)
-    fig = charts.bases_bars(
+    fig = cached.figure(
+        f.data_version,
+        charts.bases_bars,
         by_prefecture,
         labels=_short(names),
         status_labels={s: status_label(s) for s in STATUS_ORDER},
