@@ -30,7 +30,6 @@ st.set_page_config(
 )
 
 
-
 def _page(spec: PageSpec, *, visible: bool) -> st.Page:
     # every page is registered, allowed or not: a page missing from st.navigation would make
     # its URL silently run the landing page instead of showing the refusal below

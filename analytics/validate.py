@@ -114,7 +114,15 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
         rows, n = _rows(unknown)
         if n:
             out.append(
-                Problem(table.name, rule.column, "code not in the region table", rows, n, str(col[rows[0]]), "unknown_region")
+                Problem(
+                    table.name,
+                    rule.column,
+                    "code not in the region table",
+                    rows,
+                    n,
+                    str(col[rows[0]]),
+                    "unknown_region",
+                )
             )
         rows, n = _rows(wrong)
         if n:

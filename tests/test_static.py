@@ -20,7 +20,7 @@ def test_ruff_passes() -> None:
 
 def test_ruff_keeps_the_sql_injection_rule_on() -> None:
     # SQL pasted together from a value, as if it were a file in analytics/: ruff must flag it (S608)
-    probe = 'def f(con, name):\n    return con.execute(f"SELECT * FROM regions WHERE name_zh = \'{name}\'")\n'
+    probe = "def f(con, name):\n    return con.execute(f\"SELECT * FROM regions WHERE name_zh = '{name}'\")\n"
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--stdin-filename", "analytics/_probe.py", "-"],
         cwd=ROOT,

@@ -212,7 +212,9 @@ def _sub(targets, ind: str) -> dict[str, dict]:
 def test_county_shares_add_up_to_their_prefecture(targets) -> None:
     # family health funds: each prefecture's allocation split evenly over its counties
     prefs = {k: t["target_value"] for k, t in _sub(targets, "family_health_funds_yuan").items()}
-    counties = [t for t in targets if t["indicator_id"] == "family_health_funds_yuan" and not t["region_code"].endswith("00")]
+    counties = [
+        t for t in targets if t["indicator_id"] == "family_health_funds_yuan" and not t["region_code"].endswith("00")
+    ]
     assert len(counties) == 122
     for p, total in prefs.items():
         shares = [t["target_value"] for t in counties if t["region_code"][:4] == p[:4]]
