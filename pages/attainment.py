@@ -59,8 +59,9 @@ def render(f: Filters) -> None:
         shapes = cached.map_shapes(version, level)
         colors = {c: STATUS_COLORS[str(r.status)] for c, r in rows.iterrows()}
         pace = {c: _pct(r.pace) for c, r in rows.iterrows()}
-        fig = maps.region_map(
-            shapes,
+        fig = cached.region_map(
+            version,
+            level,
             regions,
             colors=colors,
             labels={c: f"{maps.short_name(labels[c], level)}<br>{pace[c]}" for c in labels},

@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import childcare
 from analytics.attainment import THRESHOLDS, month_ends
 from analytics.queries import PROVINCE_CODE
-from ui import cached, maps
+from ui import cached
 from ui.charts import childcare as charts
 from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.downloads import download_buttons
@@ -287,8 +287,9 @@ def _map(
         colors, top = charts.sequential_colors({c: values.get(c) for c in shown})
         legend = []
         colorbar = (name, charts.sequential_scale(), 0.0, top if top > 0 else 1.0)  # all 0: a 0…1 scale
-    fig = maps.region_map(
-        cached.map_shapes(filters.data_version, level),
+    fig = cached.region_map(
+        filters.data_version,
+        level,
         pd.DataFrame({"region_code": list(shown)}),
         colors=colors,
         labels={c: f"{shown[c]}<br>{text[c]}" for c in shown},

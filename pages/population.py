@@ -22,7 +22,6 @@ from ui.charts import population as charts
 from ui.components import page_header
 from ui.downloads import download_buttons
 from ui.i18n import name_col, t
-from ui.maps import region_map
 from ui.state import Filters, current_filters, page_choice
 
 CONFIG = {"displaylogo": False}
@@ -68,32 +67,28 @@ def render(filters: Filters) -> None:
     v, lang = filters.data_version, filters.lang
     voc = vocab(lang)
     candidates = cached.population_candidates(v)
-    figures = P.in_force(candidates)
-    regions = pd.concat([cached.regions_at_level(v, lv, PROVINCE_CODE) for lv in ("province", "prefecture")])
+    figures = cached.population_figures(v)
+    regions = cached.population_regions(v)
     highlight = None if filters.region == PROVINCE_CODE else filters.region
     per_capita = cached.population_per_capita(v, filters.plan_year, filters.as_of)
 
-    series = _series(figures, regions, filters.region, voc, v)
-    census = P.complete(figures, regions=regions, measures=P.CENSUS_COMPARISON, years=[P.CENSUS_YEAR])
+    series = _series(regions, filters.region, voc, v)
+    census = cached.population_census(v)
     _census(census, per_capita, highlight, voc, filters)
-    vital = _vital(figures, regions, highlight, voc, v)
+    vital = _vital(highlight, voc, v)
     _association(per_capita, census, highlight, voc, filters)
     shown = pd.concat([f for f in (*series, census, *vital) if not f.empty], ignore_index=True)
     _sources(shown, figures, candidates, per_capita, voc, filters)
 
 
-def _series(
-    figures: pd.DataFrame, regions: pd.DataFrame, region: str, voc: charts.Vocab, version: str
-) -> list[pd.DataFrame]:
-    years = P.series_years(figures, region)
+def _series(regions: pd.DataFrame, region: str, voc: charts.Vocab, version: str) -> list[pd.DataFrame]:
+    years, series, other = cached.population_series(version, region)
     mine = regions[regions["region_code"] == region]
     span = f"{years[0]}–{years[-1]}" if years else "—"
     st.subheader(t("population.series.title", region=charts.region_name(mine.iloc[0], voc), years=span))
     if not years:
         st.info(t("population.series.empty"))
         return []
-    series = P.complete(figures, regions=mine, measures=P.PROVINCE_SERIES, years=years)
-    other = P.other_basis(figures, region_codes=[region], measures=P.PROVINCE_SERIES, years=years)
     # built once per data version and inputs (ui.cached.figure): the six panels cost 0.2 s to build
     fig = cached.figure(version, charts.series_grid, series, other, voc, measures=P.PROVINCE_SERIES)
     st.plotly_chart(fig, key="population_series_chart", config=CONFIG)
@@ -135,23 +130,23 @@ def _census(
             hover = {row["region_code"]: charts.figure_hover(row, voc) for _, row in part.iterrows()}
             note = t("population.map.note", source=t("population.map.source_census"))
         codes = prefs.drop_duplicates("region_code")[["region_code"]]
-        shapes = cached.map_shapes(filters.data_version, "prefecture")
         colors, lo, hi = charts.map_colors(values.reindex(codes["region_code"]).to_dict())
         unit = voc.units.get(POPULATION_MEASURES.get(measure, measure), "")
         labels = {
             r["region_code"]: charts.map_label(charts.region_name(r, voc))
             for _, r in prefs.drop_duplicates("region_code").iterrows()
         }
-        fig = region_map(
-            shapes,
+        fig = cached.region_map(
+            filters.data_version,
+            "prefecture",
             codes,
             colors=colors,
             labels=labels,
             hover=hover,
             colorbar=(unit, charts.MAP_COLORSCALE, lo, hi),
+            outline=(highlight, charts.HIGHLIGHT) if highlight else None,
             height=520,
         )
-        charts.outline_region(fig, [c for c in codes["region_code"] if c in shapes], highlight)
         st.plotly_chart(fig, key="population_map", config=CONFIG)
         st.caption(note)
     with right:
@@ -163,10 +158,8 @@ def _census(
             st.caption(t("population.table.derived", items=voc.words["semicolon"].join(items)))
 
 
-def _vital(
-    figures: pd.DataFrame, regions: pd.DataFrame, highlight: str | None, voc: charts.Vocab, version: str
-) -> list[pd.DataFrame]:
-    years = P.prefecture_series_years(figures)
+def _vital(highlight: str | None, voc: charts.Vocab, version: str) -> list[pd.DataFrame]:
+    years = cached.population_vital_years(version)
     if not years:
         return []
     st.subheader(t("population.vital.title", years=f"{years[0]}–{years[-1]}"))
@@ -177,8 +170,7 @@ def _vital(
         format_func=voc.measures.__getitem__,
         key="population_vital_measure",
     )
-    grid = P.complete(figures, regions=regions, measures=[measure], years=years)
-    other = P.other_basis(figures, region_codes=list(regions["region_code"]), measures=[measure], years=years)
+    grid, other = cached.population_vital(version, measure)
     fig = cached.figure(version, charts.vital_heatmap, grid, other, voc, measure=measure, highlight=highlight)
     st.plotly_chart(fig, key="population_vital_chart", config=CONFIG)
     st.caption(t("population.vital.note"))

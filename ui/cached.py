@@ -110,9 +110,13 @@ def attainment_table(data_version: str, plan_year: int, as_of: dt.date, level: s
     return queries.attainment_table(_cursor(), plan_year=plan_year, as_of=as_of, level=level, within=within)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
-    """Outlines of the prefectures or counties in the data folder (empty when it has none)."""
+    """Outlines of the prefectures or counties in the data folder (empty when it has none).
+
+    Read-only, shared by every session (cache_resource: no copy per rerun; a county map's
+    outlines are megabytes that ``cache_data`` would unpickle on every hit).
+    """
     path = maps.boundaries_path(data_dir(), level)
     return dict(maps.load_shapes(path)) if path else {}
 
@@ -120,20 +124,36 @@ def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
 def figure(data_version: str, build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
     """``build(*args, **kwargs)``: a chart from a pure builder (ui/charts, ui/maps), kept per data version.
 
-    A rerun then pays a copy of the figure instead of building it again (plotly's property
-    checks made building the population page's charts cost most of its rerun: 0.2 s for
-    one six-panel chart, against 0.03 s for the copy). The key is the builder's name and
-    every argument, hashed by value; the caller gets its own copy, free to change it.
+    The figure is shared by every session and rerun that asks for the same chart: **callers
+    must not change it** (``ui.components.show_chart`` copies before it enlarges a chart for
+    presentation mode). ``st.cache_data`` gave each caller its own copy, but a copy is an
+    unpickle and unpickling a plotly figure re-runs all of plotly's property checks: on the
+    bundled data that was a fifth of every warm rerun. The key is the builder's name and
+    every argument, hashed by value.
     """
     return _figure(data_version, f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES)
 def _figure(
     data_version: str, name: str, _build: Callable[..., go.Figure], *args: object, **kwargs: object
 ) -> go.Figure:
     # ``_build`` is not hashed (Streamlit cannot hash functions): ``name`` stands for it
     return _build(*args, **kwargs)
+
+
+def region_map(data_version: str, level: str, regions: pd.DataFrame, **kwargs: object) -> go.Figure:
+    """``ui.maps.region_map`` over the outlines of ``level``, kept like :func:`figure`.
+
+    The outlines are not part of the key (hashing them costs more than drawing the map):
+    the data version and the level decide them. Shared: callers must not change the figure.
+    """
+    return _region_map(data_version, level, regions, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES)
+def _region_map(data_version: str, level: str, regions: pd.DataFrame, **kwargs: object) -> go.Figure:
+    return maps.region_map(map_shapes(data_version, level), regions, **kwargs)  # type: ignore[arg-type]
 
 
 # --- page queries ---------------------------------------------------------------------
@@ -212,6 +232,8 @@ def briefing_files(data_version: str, lang: str, plan_year: int, as_of: dt.date,
 
 # --- population ---
 # (imported here rather than at the top: several pages add to this file at the same time)
+from analytics import population  # noqa: E402
+from analytics.queries import PROVINCE_CODE  # noqa: E402
 from analytics.queries import population as population_queries  # noqa: E402
 
 
@@ -219,6 +241,71 @@ from analytics.queries import population as population_queries  # noqa: E402
 def population_candidates(data_version: str) -> pd.DataFrame:
     """Every row of every reference/population/ file, ranked per key (see population_candidates.sql)."""
     return population_queries.population_candidates(_cursor())
+
+
+# The population page's frames, derived from the figures in force. Derived here, once per
+# data version, rather than on the page at every rerun: pandas merges and sorts over every
+# region, measure and year were a third of the page's warm rerun.
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def population_figures(data_version: str) -> pd.DataFrame:
+    """The figure in force for every key (analytics.population.in_force)."""
+    return population.in_force(population_candidates(data_version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def population_regions(data_version: str) -> pd.DataFrame:
+    """The province, then its prefectures: the regions the page compares."""
+    levels = ("province", "prefecture")
+    return pd.concat([regions_at_level(data_version, lv, PROVINCE_CODE) for lv in levels], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def population_census(data_version: str) -> pd.DataFrame:
+    """Every region × census comparison measure in the census year, gaps kept as gaps."""
+    return population.complete(
+        population_figures(data_version),
+        regions=population_regions(data_version),
+        measures=population.CENSUS_COMPARISON,
+        years=[population.CENSUS_YEAR],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def population_series(data_version: str, region: str) -> tuple[list[int], pd.DataFrame, pd.DataFrame]:
+    """(years, resident series, other-basis figures) of ``region``'s year-end series."""
+    figures = population_figures(data_version)
+    years = population.series_years(figures, region)
+    if not years:
+        return [], figures.iloc[:0], figures.iloc[:0]
+    regions = population_regions(data_version)
+    mine = regions[regions["region_code"] == region]
+    measures = population.PROVINCE_SERIES
+    return (
+        years,
+        population.complete(figures, regions=mine, measures=measures, years=years),
+        population.other_basis(figures, region_codes=[region], measures=measures, years=years),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def population_vital_years(data_version: str) -> list[int]:
+    """The span of years the prefectures' year-end rows cover (empty: no such rows)."""
+    return population.prefecture_series_years(population_figures(data_version))
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def population_vital(data_version: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(regions × years grid, other-basis figures) of one year-end measure over those years."""
+    figures = population_figures(data_version)
+    years = population_vital_years(data_version)
+    regions = population_regions(data_version)
+    codes = list(regions["region_code"])
+    return (
+        population.complete(figures, regions=regions, measures=[measure], years=years),
+        population.other_basis(figures, region_codes=codes, measures=[measure], years=years),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -137,7 +137,11 @@ def presentation_mode() -> None:
 
 
 def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) -> object:
-    """``st.plotly_chart`` with the house settings; in presentation mode taller, larger type."""
+    """``st.plotly_chart`` with the house settings; in presentation mode taller, larger type.
+
+    Figures from ``ui.cached`` are shared between sessions: enlarged on a copy, never in place.
+    """
     if filters.present:
+        fig = go.Figure(fig)
         fig.update_layout(height=max(int(fig.layout.height or 0), 720), font={"size": 20})
     return st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)  # type: ignore[arg-type]

@@ -89,6 +89,8 @@ def region_map(
     hover: Mapping[str, str],
     legend: Sequence[tuple[str, str]] = (),
     colorbar: tuple[str, Sequence[tuple[float, str]], float, float] | None = None,
+    colorbar_format: str = "",
+    outline: tuple[str, str] | None = None,
     height: int = 560,
 ) -> go.Figure:
     """A filled map of ``regions`` (column region_code) in the order given.
@@ -96,7 +98,12 @@ def region_map(
     ``colors``: fill per region code (regions without one are drawn grey, "no data");
     ``labels``: text written at each region's centroid; ``hover``: hover text per region;
     ``legend``: (name, colour) pairs shown as a legend (for status colours);
-    ``colorbar``: (title, colorscale, min, max) for a continuous scale.
+    ``colorbar``: (title, colorscale, min, max) for a continuous scale, its ticks in
+    ``colorbar_format`` (a d3 format: ".0%" for shares); ``outline``: (region code, colour)
+    of one region drawn with a thick border (the region the reader is looking at).
+
+    Everything is drawn here, nothing added after: the pages keep the figure shared
+    between sessions (``ui.cached.region_map``), so it must come out finished.
     """
     fig = go.Figure()
     codes = [c for c in regions["region_code"] if c in shapes]
@@ -114,7 +121,9 @@ def region_map(
                 mode="lines",
                 fill="toself",
                 fillcolor=colors.get(code, NO_DATA_COLOR),
-                line={"color": "white", "width": 1.2},
+                line={"color": outline[1], "width": 3}
+                if outline and outline[0] == code
+                else {"color": "white", "width": 1.2},
                 hoveron="fills",
                 hoverinfo="text",
                 text=hover.get(code, labels.get(code, code)),
@@ -166,7 +175,7 @@ def region_map(
                     "cmin": lo,
                     "cmax": hi,
                     "showscale": True,
-                    "colorbar": {"title": {"text": title}, "thickness": 14, "len": 0.7},
+                    "colorbar": {"title": {"text": title}, "thickness": 14, "len": 0.7, "tickformat": colorbar_format},
                 },
                 showlegend=False,
                 hoverinfo="skip",

@@ -428,16 +428,6 @@ def map_colors(values: Mapping[str, float]) -> tuple[dict[str, str], float, floa
     return colors, lo, hi
 
 
-def outline_region(fig: go.Figure, codes: Sequence[str], code: str | None) -> go.Figure:
-    """Draw the outline of ``code`` in the association's red on a ``ui.maps.region_map`` figure.
-
-    ``codes``: the map's region codes in the order it drew them (one fill trace each, first).
-    """
-    if code in codes:
-        fig.data[list(codes).index(code)].line = {"color": HIGHLIGHT, "width": 3}  # type: ignore[index]
-    return fig
-
-
 def vital_heatmap(
     grid: pd.DataFrame, other: pd.DataFrame, vocab: Vocab, *, measure: str, highlight: str | None
 ) -> go.Figure:

@@ -147,15 +147,6 @@ def share_colors(values: Mapping[str, float | None], low: float = 0.0) -> dict[s
     return out
 
 
-def percent_colorbar(fig: go.Figure) -> go.Figure:
-    """Show a map's colour bar in percent (ui.maps.region_map draws it with plain numbers)."""
-    for trace in fig.data:
-        marker = getattr(trace, "marker", None)
-        if marker is not None and marker.showscale:
-            marker.colorbar.tickformat = ".0%"
-    return fig
-
-
 def share_scale() -> list[tuple[float, str]]:
     n = len(MAP_SCALE) - 1
     return [(i / n, c) for i, c in enumerate(MAP_SCALE)]
