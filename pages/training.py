@@ -92,8 +92,9 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
         shares = dict(zip(below["region_code"], below["share"], strict=True))
         low = charts.scale_floor(below["share"])
         if shapes:
-            fig = maps.region_map(
-                shapes,
+            fig = cached.region_map(
+                f.data_version,
+                level,
                 below[["region_code"]],
                 colors=charts.share_colors(shares, low),
                 labels={c: f"{_map_label(labels[c], level, f.lang)}<br>{charts.pct(v, 0)}" for c, v in shares.items()},
@@ -102,9 +103,9 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                     for r in below.itertuples()
                 },
                 colorbar=(t("training.coverage.share_short"), charts.share_scale(), low, 1.0),
+                colorbar_format=".0%",
                 height=480,
             )
-            charts.percent_colorbar(fig)
             show_chart(fig, key="training_coverage_map", filters=f)
         else:
             st.info(t("training.no_boundaries"))
@@ -199,17 +200,24 @@ def _short_list(f: Filters) -> None:
         st.success(t("training.short.none"))
         return
     table = _short_table(shown)
+    no_report = t("training.no_report")  # once: t() reads the session's language, per row it was a tenth of the page
     st.dataframe(
         table.assign(
             **{
-                t("training.col.instructors"): [
-                    t("training.no_report") if pd.isna(v) else str(int(v)) for v in shown["instructors_in_post"]
-                ],
-                t("training.col.last_report"): [
-                    t("training.no_report") if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m")
-                    for v in shown["last_period"]
-                ],
-                t("training.col.received"): ["" if pd.isna(v) else str(v)[:10] for v in shown["reported_at"]],
+                # whole columns at once: per-row formatting of a few thousand villages was a tenth of the page
+                t("training.col.instructors"): shown["instructors_in_post"]
+                .astype("Int64")
+                .astype("string")
+                .fillna(no_report)
+                .to_numpy(),
+                t("training.col.last_report"): pd.to_datetime(shown["last_period"])
+                .dt.strftime("%Y-%m")
+                .fillna(no_report)
+                .to_numpy(),
+                t("training.col.received"): pd.to_datetime(shown["reported_at"])
+                .dt.strftime("%Y-%m-%d")
+                .fillna("")
+                .to_numpy(),
             }
         ),
         hide_index=True,
@@ -228,10 +236,12 @@ def _short_list(f: Filters) -> None:
 def _short_table(short: pd.DataFrame) -> pd.DataFrame:
     """The list as users read it (and download it): names in the UI language, numbers as numbers."""
     county = short[name_col("county_name")].fillna(short["county_name_zh"])
+    zone = t("training.short.zone")  # the pattern once (t() per row read the session state per row)
     county = [
-        t("training.short.zone", county=c, zone=z) if isinstance(z, str) else c
+        zone.format(county=c, zone=z) if isinstance(z, str) else c
         for c, z in zip(county, short["zone_name_zh"], strict=True)
     ]
+    category = {c: t(f"training.cat.{c}") for c in short["category"].unique()}
     return pd.DataFrame(
         {
             t("training.col.prefecture"): short[name_col("prefecture_name")]
@@ -245,7 +255,7 @@ def _short_table(short: pd.DataFrame) -> pd.DataFrame:
             t("training.col.instructors"): short["instructors_in_post"].astype("Int64").reset_index(drop=True),
             t("training.col.last_report"): pd.to_datetime(short["last_period"]).dt.date.to_numpy(),
             t("training.col.received"): pd.to_datetime(short["reported_at"]).dt.date.to_numpy(),
-            t("training.col.category"): [t(f"training.cat.{c}") for c in short["category"]],
+            t("training.col.category"): short["category"].map(category).to_numpy(),
         }
     )
 

@@ -18,6 +18,11 @@ import streamlit as st
 
 from ui.i18n import t
 
+# A CSV up to this many rows is made on every run (cheap, and tests read it back); a longer
+# one, like Excel and Parquet always, only when clicked: a village list of a few thousand
+# rows took a fifth of its page's rerun to write.
+EAGER_CSV_ROWS = 1000
+
 
 def csv_bytes(df: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
     head = "".join(f"# {line}\n" for line in notes)
@@ -63,9 +68,9 @@ def download_buttons(
         make, mime, label = makers[fmt]
         col.download_button(
             t(label),
-            # CSV is made on every run (cheap); Excel and Parquet only when clicked: openpyxl
-            # takes a good part of a second per table (seconds for a few thousand rows)
-            data=make(df, notes) if fmt == "csv" else (lambda make=make: make(df, notes)),
+            # Excel and Parquet only when clicked: openpyxl takes a good part of a second per
+            # table (seconds for a few thousand rows); CSV too above EAGER_CSV_ROWS
+            data=make(df, notes) if fmt == "csv" and len(df) <= EAGER_CSV_ROWS else (lambda make=make: make(df, notes)),
             file_name=f"{basename}.{fmt}",
             mime=mime,
             key=f"{key}_download_{fmt}",

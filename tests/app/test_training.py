@@ -73,3 +73,26 @@ def test_short_list_filters_narrow_the_list() -> None:
     at.selectbox(key="training_short_county").select(county).run()
     narrowed = _short_table(at, "zh")
     assert 0 < len(narrowed) <= len(unreported)
+
+
+def test_short_list_cells_read_as_reported() -> None:
+    # a unit that never reported reads 未报送 in both the count and the month; one that did shows
+    # its count, the month of its last report and the day it arrived (from the export itself)
+    at = run_page(PAGE, lang="zh", region="430100", as_of="2023-12-31")
+    c = catalog("zh")
+    table = _short_table(at, "zh").set_index(c["training.col.code"])
+    never = table[table[c["training.col.category"]] == c["training.cat.no_report"]]
+    assert len(never) > 0
+    assert set(never[c["training.col.instructors"]]) == {c["training.no_report"]}
+    assert set(never[c["training.col.last_report"]]) == {c["training.no_report"]}
+    assert set(never[c["training.col.received"]]) == {""}
+    ins = pd.read_parquet(db.DEFAULT_DATA_DIR / "exports" / "instructors")
+    ins = ins[(ins["plan_year"] == 2023) & (pd.to_datetime(ins["period_end"]) <= pd.Timestamp("2023-12-31"))]
+    last = ins.sort_values("period_end").groupby("region_code").last()
+    short = table[table[c["training.col.category"]] == c["training.cat.short"]]
+    assert len(short) > 0
+    for code, row in short.head(20).iterrows():
+        expected = last.loc[code]
+        assert row[c["training.col.instructors"]] == str(int(expected["instructors_in_post"]))
+        assert row[c["training.col.last_report"]] == pd.Timestamp(expected["period_end"]).strftime("%Y-%m")
+        assert row[c["training.col.received"]] == pd.Timestamp(expected["reported_at"]).strftime("%Y-%m-%d")
