@@ -114,11 +114,34 @@ def population_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "quality_population_pairs")
 
 
-def staging_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Every contract table as published (``stg_<table>``: the contract's columns plus source_file).
+def staging_tables(con: duckdb.DuckDBPyConnection, within: str = PROVINCE_CODE) -> dict[str, pd.DataFrame]:
+    """Every contract table as published (``stg_<table>``: the contract's columns plus source_file),
+    the rows of the province ``within`` and every row whose region is unknown.
 
-    The contract checks (:func:`analytics.quality.contract_problems`) run over these. Not a
-    query file: the names come from the contract (``analytics.contract.TABLES``), never from a
-    caller, and the relation API reads a table without SQL text.
+    The contract checks (:func:`analytics.quality.contract_problems`) run over these. The page
+    checks its own province's data: a national folder holds every province's rows, and reading
+    all of them into pandas took minutes and gigabytes (27 million instructor reports over five
+    years). Rows with no region code, or one that is in no region table, stay in: they are
+    errors of whoever published them, and a filter must not hide them. They come after the
+    province's rows, so ``row`` numbers count the rows checked; with one file per province (how
+    national exports are written) ``row_in_file`` is the row in the file.
+
+    Not a query file: the names come from the contract (``analytics.contract.TABLES``), never from
+    a caller, and the relation API reads a table without SQL text.
     """
-    return {name: con.table(f"stg_{name}").df() for name in TABLES}
+    code = duckdb.ColumnExpression("region_code")
+    # the province's codes share its first two digits: a range DuckDB also uses to skip other
+    # provinces' files and row groups
+    lo = within[:2]
+    inside = (code >= duckdb.ConstantExpression(lo)) & (code < duckdb.ConstantExpression(f"{int(lo) + 1:02d}"))
+    known = con.table("stg_regions").select("region_code").set_alias("known_regions")  # the regions table joins itself
+    out: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        rel = con.table(f"stg_{name}")
+        if "region_code" not in rel.columns:
+            out[name] = rel.df()
+            continue
+        mine = rel.filter(inside).df()
+        stray = rel.filter(code.isnull() | ~inside).join(known, "region_code", how="anti").df()
+        out[name] = pd.concat([mine, stray], ignore_index=True) if len(stray) else mine
+    return out

@@ -290,6 +290,55 @@ def test_the_tiny_folder_meets_the_contract(con: duckdb.DuckDBPyConnection) -> N
     assert summary["violations"].sum() == 0 and examples.empty
 
 
+def test_contract_checks_read_the_province_and_every_unknown_region(tmp_path: Path) -> None:
+    # a national folder: another province's rows are its own business (even a broken one), but a
+    # row whose region is in no region table, or has none, is an error the page must show
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analytics.contract import TABLES
+    from tests.unit import tiny
+
+    folder = tiny_quality.build(tmp_path / "national")
+
+    def extra(table: str, rows: list[dict[str, object]]) -> None:
+        t = TABLES[table]
+        cols = {f.name: [r.get(f.name) for r in rows] for f in t.schema}
+        pq.write_table(pa.table(cols, schema=t.schema), folder / t.folder / "part-1.parquet")
+
+    extra(
+        "regions",
+        [
+            tiny._region("440000", None, "province", "province", "别省", None, None),
+            tiny._region("440100", "440000", "prefecture", "prefecture", "丙市", "440100", None),
+            tiny._region("440102", "440100", "county", "district", "丙一区", "440100", "440102"),
+        ],
+    )
+    extra(
+        "progress",
+        [
+            tiny_quality._p("funds", "440102", JAN, -5, D(2023, 2, 3)),  # another province, broken: not ours
+            tiny_quality._p("funds", "999999", JAN, 7, D(2023, 2, 3)),  # a code no region table knows
+        ],
+    )
+    con = db.connect(folder)
+    tables = q.staging_tables(con.cursor())
+    assert "440102" not in set(tables["regions"]["region_code"]) and "440000" not in set(
+        tables["regions"]["region_code"]
+    )
+    progress = tables["progress"]
+    assert len(progress) == len(tiny_quality.PROGRESS) + 1  # the Hunan rows and the stray one
+    assert list(progress["region_code"].iloc[-1:]) == ["999999"]  # strays after the province's rows
+    summary, examples = quality.contract_problems(tables, tables["regions"])
+    broken = summary[summary["violations"] > 0]
+    assert list(broken["table"]) == ["progress"] and broken["violations"].sum() == 1
+    assert list(examples["value"]) == ["999999"]
+    # the whole folder, unscoped, has the other province's negative value too
+    everything = {name: con.table(f"stg_{name}").df() for name in TABLES}
+    all_summary, _ = quality.contract_problems(everything, everything["regions"])
+    assert all_summary["violations"].sum() == 2
+
+
 # --- the bundled data against pandas over the Parquet -------------------------------------------
 
 
