@@ -147,13 +147,15 @@ def load_phase(root: Path, args: argparse.Namespace, scale: datasets.Scale, page
             ports = [s.port for s in servers]
             for port in ports:  # every server's caches warm, as after its first visitors
                 asyncio.run(server.warm_up(port, queries, pages))
-            for n in args.sessions:
-                renders, elapsed = asyncio.run(server.load(ports, n, queries, pages, args.load_rounds))
+            runs = [(n, 0.0) for n in args.sessions] + [(n, args.think) for n in args.sessions if args.think and n > 1]
+            for n, think in runs:
+                renders, elapsed = asyncio.run(server.load(ports, n, queries, pages, args.load_rounds, think))
                 secs = [r.seconds for r in renders]
                 rows.append(
                     {
                         "servers": replicas,
                         "sessions": n,
+                        "think": think,
                         "renders": len(renders),
                         "p50": server.percentile(secs, 50),
                         "p95": server.percentile(secs, 95),
@@ -165,7 +167,7 @@ def load_phase(root: Path, args: argparse.Namespace, scale: datasets.Scale, page
                     }
                 )
                 print(
-                    f"  {replicas} server(s), {n} sessions: p50 {rows[-1]['p50']:.2f} s, p95 {rows[-1]['p95']:.2f} s",
+                    f"  {replicas} server(s), {n} sessions, think {think:.0f} s: p50 {rows[-1]['p50']:.2f} s, p95 {rows[-1]['p95']:.2f} s",
                     flush=True,
                 )
         finally:
@@ -336,9 +338,10 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
             )
     for row in results.get("load", []):
         if row["sessions"] >= 20:
+            pace = f", reading ~{row['think']:.0f} s between pages" if row.get("think") else ", no pause (stress)"
             out.append(
                 (
-                    f"{row['sessions']} concurrent sessions, {row['servers']} server(s): p95 < {LOAD_P95:.0f} s",
+                    f"{row['sessions']} concurrent sessions, {row['servers']} server(s){pace}: p95 < {LOAD_P95:.0f} s",
                     f"p95 {row['p95']:.2f} s (p50 {row['p50']:.2f} s)",
                     verdict(row["p95"] < LOAD_P95),
                 )
@@ -435,14 +438,16 @@ def report(results: dict[str, Any]) -> str:
             "Websocket clients against `streamlit run` (Streamlit's cache warm, as after the first visitors): each "
             f"session renders every page {results['load_rounds']} times in its own order, the sessions alternating "
             "between the province and a prefecture. With two servers the sessions are split between them, each "
-            "staying on its own (sticky sessions).",
+            "staying on its own (sticky sessions). Pause 0: every session asks for its next page the moment the "
+            "last is drawn (a stress test); otherwise a reader's pause of 0.5-1.5 × the figure before every page.",
             "",
-            "| servers | sessions | renders | p50 (s) | p95 (s) | max (s) | renders / s | errors |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| servers | sessions | pause (s) | renders | p50 (s) | p95 (s) | max (s) | renders / s | errors |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in results["load"]:
             lines.append(
-                f"| {row['servers']} | {row['sessions']} | {row['renders']} | {row['p50']:.2f} | {row['p95']:.2f} | "
+                f"| {row['servers']} | {row['sessions']} | {row.get('think', 0):.0f} | {row['renders']} | "
+                f"{row['p50']:.2f} | {row['p95']:.2f} | "
                 f"{row['max']:.2f} | {row['per_second']:.1f} | {row['errors'] + row['empty']} |"
             )
     return "\n".join(lines) + "\n"
@@ -480,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="1,20", help="concurrent sessions (comma-separated)")
     parser.add_argument("--replicas", default="1,2", help="servers sharing the sessions (comma-separated)")
     parser.add_argument("--load-rounds", type=int, default=2)
+    parser.add_argument(
+        "--think", type=float, default=10.0, help="also load with a reader's pause of about this many seconds (0: off)"
+    )
     parser.add_argument("--out", type=Path, default=datasets.OUT / "report.md")
     parser.add_argument("--update-doc", action="store_true", help="write the tables into docs/performance.md")
     parser.add_argument("--wait-for-load", type=float, default=0.0, help="wait until the load average is under this")

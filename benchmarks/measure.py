@@ -168,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     args.pages = [p for p in args.pages.split(",") if p]
     # the app (AppTest) reads its data root from the environment, like a served dashboard
     os.environ["FPA_DATA_DIR"] = str(args.data_root)
+    # the queries phase calls ui.cached's functions outside a running app: Streamlit warns
+    # about the missing session on every call (hundreds of lines); errors still show
+    from streamlit import logger as streamlit_logger
+
+    streamlit_logger.set_log_level("error")
     result = PHASES[args.phase](args)
     args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -165,11 +166,15 @@ async def warm_up(port: int, queries: list[str], pages: list[str]) -> list[Rende
 
 
 async def load(
-    ports: list[int], n_sessions: int, queries: list[str], pages: list[str], rounds: int
+    ports: list[int], n_sessions: int, queries: list[str], pages: list[str], rounds: int, think: float = 0.0
 ) -> tuple[list[Render], float]:
     """``n_sessions`` sessions at once, each rendering every page ``rounds`` times (each in its own
     rotation of the pages and views, so the sessions do not move in step). Sessions are spread
     over ``ports`` round-robin: a session stays on its server (sticky, as behind a load balancer).
+
+    ``think`` = 0: each session asks for its next page the moment the last one is drawn (a
+    stress test: the server never rests). ``think`` > 0: a reader's pause before every page,
+    drawn uniformly from 0.5-1.5 × ``think`` seconds (seeded per session, so reruns repeat it).
 
     Returns every render and the wall time of the whole run.
     """
@@ -182,7 +187,14 @@ async def load(
     async def drive(i: int, s: Session) -> list[Render]:
         await start.wait()
         order = pages[i % len(pages) :] + pages[: i % len(pages)]
-        return [await s.render(p) for _ in range(rounds) for p in order]
+        pause = random.Random(i)  # noqa: S311 (a simulated reader, not a secret)
+        out = []
+        for _ in range(rounds):
+            for p in order:
+                if think:
+                    await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
+                out.append(await s.render(p))
+        return out
 
     tasks = [asyncio.create_task(drive(i, s)) for i, s in enumerate(sessions)]
     began = time.perf_counter()
