@@ -135,12 +135,19 @@ def quality(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
         tables = quality_q.staging_tables(con.cursor())
         return quality_logic.contract_problems(tables, tables["regions"])
 
+    # the page asks for the gaps of the indicators reported through progress: the list is its own
+    # step below, so it is read once here, outside the clocks
+    ids = list(quality_q.report_indicators(con.cursor(), plan_year=v.plan_year)["indicator_id"])
+
     return {
         **sidebar(con, v),
         "quality reports": lambda: quality_logic.classify_reports(
             quality_q.reports(con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region)
         ),
         "quality report_indicators": lambda: quality_q.report_indicators(con.cursor(), plan_year=v.plan_year),
+        "quality indicator_gaps": lambda: quality_q.indicator_gaps(
+            con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region, indicator_ids=ids
+        ),
         "quality village_units": lambda: quality_q.village_units(
             con.cursor(), plan_year=v.plan_year, as_of=v.as_of, within=v.region
         ),
@@ -154,6 +161,10 @@ def quality(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
         "quality contract (once per version)": contract,
         "quality consistency (once per version)": lambda: quality_q.consistency_violations(con.cursor()),
         "quality population_pairs": lambda: quality_q.population_pairs(con.cursor()),
+        "quality population_candidates": lambda: population_q.population_candidates(con.cursor()),
+        # names the page shows beside its tables (the same cache entries as other pages)
+        "indicators": lambda: queries.indicators(con.cursor(), plan_year=v.plan_year),
+        "regions (counties)": lambda: queries.regions_at_level(con.cursor(), level="county"),
     }
 
 
