@@ -384,8 +384,11 @@ def _points_table(points: pd.DataFrame, below: str, labels: dict[str, str], regi
     st.caption(t("childcare.points.count", n=len(view)))
     if view.empty:
         st.info(t("childcare.points.empty"))
+    # the grid writes a missing date as "None": shown as an empty cell (not yet), the download keeps dates
+    dates = [t(f"childcare.col.{c}") for c in DATE_COLUMNS]
+    shown_view = view.assign(**{c: view[c].map(lambda d: "" if pd.isna(d) else d.isoformat()) for c in dates})
     st.dataframe(
-        view,
+        shown_view,
         hide_index=True,
         key="childcare_points_table",
         height=min(38 + 35 * max(len(view), 1), 640),
@@ -398,6 +401,9 @@ def _points_table(points: pd.DataFrame, below: str, labels: dict[str, str], regi
         key="childcare_points",
         notes=[t("childcare.download.note", as_of=filters.as_of.isoformat(), region=region_name)],
     )
+
+
+DATE_COLUMNS = ("planned_on", "construction_started_on", "opened_on", "closed_on", "subsidy_paid_on")
 
 
 def _dates(values: pd.Series) -> pd.Series:
