@@ -1,6 +1,6 @@
 """Data quality (数据质量): the WHO Data Quality Review metrics, as DHIS2 implements them, on the exports.
 
-The page follows the four DQR dimensions (see /work/shared/DATA-QUALITY.md and the page's own
+The page follows the four DQR dimensions (WHO, *Data Quality Review*, 2017; the page's own
 captions, which quote the definitions below):
 
 1. **Completeness and timeliness of reporting.** A *county report* is a county-level reporting

@@ -1,4 +1,4 @@
-"""A real Streamlit server under light websocket clients (see /work/shared/LOAD-TESTING.md).
+"""A real Streamlit server under light websocket clients (one websocket per simulated session).
 
 A browser per simulated user would measure the browsers. Each client here speaks
 Streamlit's own protocol over one websocket: it sends a ``BackMsg`` whose
