@@ -5,7 +5,8 @@ server and on every run, who the session belongs to:
 
 * no users file (or one without users): the **local demo mode**, one local user with every
   role, labelled on every page; refused when the server listens on another address than
-  loopback, unless ``FPA_ALLOW_OPEN_DEMO=1``;
+  loopback, and to every client that is not on this machine (a reverse proxy's forwarded
+  request included, see ``analytics.auth.resolve_client``), unless ``FPA_ALLOW_OPEN_DEMO=1``;
 * users in the file: the **sign-in form** until a name and password match; the session then
   lasts until it is idle or old (``analytics.auth.session_settings``), the user signs out,
   or the user's record changes (password set, removed);
@@ -46,6 +47,7 @@ SESSION_KEY = "auth_session"  # core.Session of a signed-in user
 USER_KEY = "auth_user"  # the User this run belongs to (set by gate, read by current_user)
 NOTICE_KEY = "auth_notice"  # why the last session ended, shown once on the sign-in form
 REFUSED_KEY = "auth_refused"  # pages whose refusal this session has recorded already
+DEMO_REFUSED_KEY = "auth_demo_refused"  # the demo mode's refusal to a remote client is recorded
 LANGUAGE_LABEL = "语言 / Language"
 
 
@@ -59,22 +61,27 @@ class Config:
     mode: core.Mode
     users_path: Path | None
     users: core.UsersFile
+    trusted: tuple[core.Network, ...] = ()  # FPA_TRUSTED_PROXIES
 
 
 def config() -> Config:
-    """Read the users file named by FPA_USERS_FILE (every run: a change from the command line
-    takes effect at once). Raises core.AuthError for a bad or misplaced file."""
+    """Read the users file named by FPA_USERS_FILE and the trusted proxies (every run: a change
+    from the command line takes effect at once). Raises core.AuthError for a bad or misplaced
+    file, or a bad FPA_TRUSTED_PROXIES."""
+    trusted = core.trusted_proxies()
     path = core.users_file_from_env()
     if path is None:
-        return Config("demo", None, core.UsersFile())
+        return Config("demo", None, core.UsersFile(), trusted)
     core.check_users_file_location(path, cached.data_root())
     if not path.exists():
-        # a mistyped path must not open the app without sign-in: fail closed (an empty file is the demo mode)
+        # a mistyped path must not open the app without sign-in: fail closed
         raise core.AuthError(
             f"{core.USERS_FILE_ENV} names {path}, which does not exist: create it with `python -m analytics.auth add`"
         )
-    users = core.load_users(path)
-    return Config(core.mode(users), path, users)
+    # an empty (0-byte) file fails closed too: emptied by hand or by a failed copy, not by the
+    # command line (which leaves {"users": {}} and only with --allow-empty)
+    users = core.load_users(path, empty_ok=False)
+    return Config(core.mode(users), path, users, trusted)
 
 
 def record(event: str, user: str | None, detail: Mapping[str, object] | None = None) -> bool:
@@ -88,10 +95,29 @@ def record(event: str, user: str | None, detail: Mapping[str, object] | None = N
     return True
 
 
-def _client() -> str | None:
-    """The client's address as Streamlit sees it (None on this machine); a proxy hides it."""
+def _request() -> tuple[str | None, list[tuple[str, str]]]:
+    """The peer's address as Streamlit reports it (None for loopback) and the headers of the
+    request that opened the session (a function: AppTest cannot set either, tests replace it)."""
     address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    headers = st.context.headers
+    pairs = [(name, value) for name in headers for value in headers.get_all(name)]
+    return (address if isinstance(address, str) else None), pairs
+
+
+def _client_of(trusted: tuple[core.Network, ...]) -> core.Client:
+    peer, headers = _request()
+    return core.resolve_client(peer, headers, trusted)
+
+
+def _client(trusted: tuple[core.Network, ...] | None = None) -> str | None:
+    """The client's address for the audit log and the per-address lockout (None: this machine).
+    X-Forwarded-For counts only from a proxy named in FPA_TRUSTED_PROXIES."""
+    if trusted is None:
+        try:
+            trusted = core.trusted_proxies()
+        except core.AuthError:
+            trusted = ()
+    return _client_of(trusted).address
 
 
 # ---------------------------------------------------------------- the gate
@@ -112,11 +138,18 @@ def gate() -> User | None:
         st.code(str(error), language=None)  # names the file and the problem, never its content
         return None
     if cfg.mode == "demo":
-        if not core.is_loopback(st.get_option("server.address")) and not core.open_demo_allowed():
-            st.title(t("auth.title"))
-            st.error(t("auth.open_demo_refused", address=st.get_option("server.address") or "0.0.0.0"))  # noqa: S104
-            st.markdown(t("auth.open_demo_howto"))
-            return None
+        if not core.open_demo_allowed():
+            if not core.is_loopback(st.get_option("server.address")):
+                st.title(t("auth.title"))
+                st.error(t("auth.open_demo_refused", address=st.get_option("server.address") or "0.0.0.0"))  # noqa: S104
+                st.markdown(t("auth.open_demo_howto"))
+                return None
+            # the server listens on loopback, but a reverse proxy on this machine connects from
+            # loopback too: the client itself must be here (its address, not the server's)
+            client = _client_of(cfg.trusted)
+            if not client.local:
+                _refuse_remote_demo(client)
+                return None
         user: User | None = core.DEMO_USER
     elif cfg.mode == "oidc":
         user = _oidc_user(cfg)
@@ -125,6 +158,16 @@ def gate() -> User | None:
     if user is not None:
         st.session_state[USER_KEY] = user
     return user
+
+
+def _refuse_remote_demo(client: core.Client) -> None:
+    """The local demo mode asked for from elsewhere: say why and how to set it up, once logged."""
+    st.title(t("auth.title"))
+    st.error(t(f"auth.remote_demo_refused.{client.why}", client=client.address or "?"))
+    st.markdown(t("auth.remote_demo_howto"))
+    if not st.session_state.get(DEMO_REFUSED_KEY):  # once a session, not on every rerun
+        st.session_state[DEMO_REFUSED_KEY] = True
+        record(audit.REFUSED, None, {"what": "demo_mode", "client": client.address, "why": client.why})
 
 
 def current_user() -> User:
@@ -266,7 +309,7 @@ def _sign_in_fields(cfg: Config) -> User | None:
 
 def _attempt(cfg: Config, name: str, password: str) -> User | None:
     """Check the submitted name and password; the signed-in user, or None with the reason drawn."""
-    client = _client()
+    client = _client(cfg.trusted)
     result = core.sign_in(cfg.users, name, password, client=client, guard=GUARD)
     account = cfg.users.get(name) if result.reason != "unknown_user" else None
     # a name nobody has is not written to the log: it may be a password typed in the wrong field
@@ -347,7 +390,11 @@ def _oidc_user(cfg: Config) -> User | None:
         seen: set[str] = st.session_state.setdefault(REFUSED_KEY, set())
         if "oidc" not in seen:
             seen.add("oidc")
-            record(audit.SIGN_IN_FAILED, claimed or None, {"reason": "no_role", "via": "oidc", "client": _client()})
+            record(
+                audit.SIGN_IN_FAILED,
+                claimed or None,
+                {"reason": "no_role", "via": "oidc", "client": _client(cfg.trusted)},
+            )
         if st.button(t("auth.sign_out"), key="auth_oidc_sign_out"):
             st.logout()
         return None
@@ -365,7 +412,11 @@ def _oidc_user(cfg: Config) -> User | None:
         st.session_state[SESSION_KEY] = replace(session, last_seen=now)
         return user
     st.session_state[SESSION_KEY] = core.Session(user.name, now, now, "oidc")
-    record(audit.SIGN_IN, user.name, {"client": _client(), "via": "oidc", "role": user.role, "scope": user.scope})
+    record(
+        audit.SIGN_IN,
+        user.name,
+        {"client": _client(cfg.trusted), "via": "oidc", "role": user.role, "scope": user.scope},
+    )
     return user
 
 

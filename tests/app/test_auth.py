@@ -58,6 +58,7 @@ def secured(root: Path, users_template: Path, tmp_path: Path, monkeypatch: pytes
     shutil.copy(users_template, users)
     monkeypatch.setenv("FPA_DATA_DIR", str(root))
     monkeypatch.setenv("FPA_USERS_FILE", str(users))
+    monkeypatch.delenv("FPA_TRUSTED_PROXIES", raising=False)
     monkeypatch.setattr(core, "HASHER", CHEAP_HASHER)
     ui_auth.GUARD.reset()  # failures of one test do not slow the next
     return users
@@ -477,11 +478,37 @@ def test_a_missing_users_file_fails_closed(secured: Path) -> None:
     assert not at.selectbox and not at.metric and not at.text_input
 
 
-def test_an_empty_users_file_is_the_demo_mode(secured: Path) -> None:
+def test_an_empty_users_file_fails_closed(secured: Path) -> None:
+    """A 0-byte file (emptied by hand, a failed copy) is a configuration error, not the demo mode;
+    a file the command line emptied ({"users": {}}, only with --allow-empty) is the demo mode."""
     secured.write_text("", encoding="utf-8")
+    at = start()
+    assert ZH["auth.config_error"] in errors(at)
+    assert f"users file {secured} is empty" in at.code[0].value
+    assert not at.selectbox and not at.metric and not at.text_input
+    secured.write_text('{"format": 1, "users": {}}', encoding="utf-8")
     at = start()
     assert titles(at) == [ZH["home.title"].format(year=2023)]
     assert ZH["auth.demo_mode"] in [w.value for w in at.warning]
+
+
+def test_a_folder_as_the_users_file_names_the_setting_and_the_path(secured: Path, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    monkeypatch.setenv("FPA_USERS_FILE", str(folder))
+    at = start()
+    assert not at.exception
+    assert ZH["auth.config_error"] in errors(at)
+    assert at.code[0].value.startswith(f"FPA_USERS_FILE names {folder}, which is a folder")
+    assert not at.selectbox and not at.metric and not at.text_input
+
+
+def test_a_bad_trusted_proxies_setting_fails_closed(secured: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FPA_TRUSTED_PROXIES", "127.0.0.1,the-proxy")
+    at = start()
+    assert ZH["auth.config_error"] in errors(at)
+    assert "FPA_TRUSTED_PROXIES: 'the-proxy'" in at.code[0].value
+    assert not at.text_input
 
 
 def test_a_broken_users_file_fails_closed(secured: Path) -> None:
@@ -495,6 +522,7 @@ def test_a_broken_users_file_fails_closed(secured: Path) -> None:
 def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("FPA_USERS_FILE", raising=False)
     monkeypatch.delenv("FPA_ALLOW_OPEN_DEMO", raising=False)
+    monkeypatch.delenv("FPA_TRUSTED_PROXIES", raising=False)
     address = st_config.get_option("server.address")
     yield
     st_config.set_option("server.address", address)
@@ -517,6 +545,84 @@ def test_demo_mode_is_refused_off_loopback(demo: None, monkeypatch, address: str
     at = start()
     assert titles(at) == [ZH["home.title"].format(year=2023)]
     assert ZH["auth.demo_mode"] in [w.value for w in at.warning]
+
+
+@pytest.fixture
+def on_loopback() -> Iterator[None]:
+    """The server listens on 127.0.0.1 (as README's command and the e2e tests start it)."""
+    address = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+    st_config.set_option("server.address", address)
+
+
+def request_from(monkeypatch: pytest.MonkeyPatch, peer: str | None, headers: list[tuple[str, str]]) -> None:
+    """What st.context would report for the session's request (AppTest cannot set it)."""
+    monkeypatch.setattr(ui_auth, "_request", lambda: (peer, headers))
+
+
+def is_remote_demo_refusal(at: AppTest, why: str) -> bool:
+    return titles(at) == [ZH["auth.title"]] and any(
+        e.startswith(ZH[f"auth.remote_demo_refused.{why}"][:20]) for e in errors(at)
+    )
+
+
+def test_demo_mode_refuses_a_request_forwarded_by_a_local_proxy(
+    secured: Path, root: Path, on_loopback: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18, case 6: no users (the last one removed), the server on loopback, a proxy on this
+    machine forwarding 198.51.100.23. The users page is not served as the demo admin."""
+    core.update_users(secured, lambda u: core.UsersFile())
+    before = len(audit.read(root))
+    # uvicorn (believing loopback) reports the forwarded address as the peer
+    request_from(monkeypatch, "198.51.100.23", [("Host", "fpa"), ("X-Forwarded-For", "198.51.100.23")])
+    at = open_page(start(), "pages/users.py")
+    assert not at.exception
+    assert is_remote_demo_refusal(at, "untrusted_proxy")
+    assert ZH["users.title"] not in titles(at) and not at.dataframe and not at.selectbox and not at.metric
+    assert ZH["auth.demo_mode"] not in [w.value for w in at.warning]
+    new = events_since(root, before)
+    assert list(new["event"]) == ["refused"] and details(new)[0]["what"] == "demo_mode"
+    # with the proxy configured as trusted, the visitor is known and still not on this machine
+    monkeypatch.setenv("FPA_TRUSTED_PROXIES", "127.0.0.1,::1")
+    at = open_page(start(), "pages/users.py")
+    assert is_remote_demo_refusal(at, "trusted_proxy") and "198.51.100.23" in errors(at)[0]
+    # the same machine's browser, straight to the server: the demo mode, users page included
+    request_from(monkeypatch, None, [("Host", "127.0.0.1:8501")])
+    at = open_page(start(), "pages/users.py")
+    assert not at.exception and titles(at)[0] == ZH["users.title"]
+    assert ZH["auth.demo_mode"] in [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "why"),
+    [
+        ("10.1.2.3", [], "direct"),  # a listener on 127.0.0.1 reached from elsewhere (a tunnel)
+        (None, [("X-Real-IP", "198.51.100.23")], "untrusted_proxy"),
+        (None, [("Forwarded", "for=198.51.100.23")], "untrusted_proxy"),
+    ],
+)
+def test_demo_mode_serves_only_this_machine(demo: None, on_loopback: None, monkeypatch, peer, headers, why) -> None:
+    request_from(monkeypatch, peer, headers)
+    at = start()
+    assert is_remote_demo_refusal(at, why), errors(at)
+    assert not at.selectbox and not at.metric
+    monkeypatch.setenv("FPA_ALLOW_OPEN_DEMO", "1")  # the explicit opening serves everyone
+    at = start()
+    assert titles(at) == [ZH["home.title"].format(year=2023)]
+
+
+def test_sign_in_records_the_forwarded_client_only_from_a_trusted_proxy(
+    secured: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_from(monkeypatch, "198.51.100.23", [("X-Forwarded-For", "198.51.100.23")])
+    before = len(audit.read(root))
+    sign_in(start(), "vera")
+    assert details(events_since(root, before))[0]["client"] == core.UNTRUSTED_PROXY
+    monkeypatch.setenv("FPA_TRUSTED_PROXIES", "127.0.0.1,::1")
+    before = len(audit.read(root))
+    sign_in(start(), "vera")
+    assert details(events_since(root, before))[0]["client"] == "198.51.100.23"
 
 
 # ---------------------------------------------------------------- OIDC (st.login)

@@ -129,9 +129,29 @@ def test_concurrent_changes_all_land(tmp_path: Path, cheap: None) -> None:
 def test_missing_or_empty_file_is_the_demo_mode(tmp_path: Path) -> None:
     assert core.mode(core.load_users(tmp_path / "none.json")) == "demo"
     (tmp_path / "empty.json").write_text("  \n", encoding="utf-8")
-    assert core.mode(core.load_users(tmp_path / "empty.json")) == "demo"
+    assert core.mode(core.load_users(tmp_path / "empty.json")) == "demo"  # the command line may start from it
     (tmp_path / "no_users.json").write_text('{"users": {}}', encoding="utf-8")
     assert core.mode(core.load_users(tmp_path / "no_users.json")) == "demo"
+
+
+def test_the_app_refuses_an_empty_file(tmp_path: Path) -> None:
+    """The app reads with empty_ok=False: a 0-byte file is a configuration error, not the demo mode."""
+    for content in ("", "  \n"):
+        (tmp_path / "empty.json").write_text(content, encoding="utf-8")
+        with pytest.raises(core.AuthError, match=r"empty\.json is empty: add a user .* or unset FPA_USERS_FILE"):
+            core.load_users(tmp_path / "empty.json", empty_ok=False)
+    (tmp_path / "no_users.json").write_text('{"users": {}}', encoding="utf-8")
+    assert core.mode(core.load_users(tmp_path / "no_users.json", empty_ok=False)) == "demo"
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "etc" / "fpa"
+    folder.mkdir(parents=True)
+    with pytest.raises(core.AuthError) as error:
+        core.load_users(folder)
+    assert str(error.value) == (
+        f"FPA_USERS_FILE names {folder}, which is a folder: name the users file itself, e.g. {folder / 'users.json'}"
+    )
 
 
 def test_bad_files_say_where_not_what(tmp_path: Path) -> None:
@@ -526,6 +546,36 @@ def test_command_line_manages_users_and_never_prints_a_secret(tmp_path: Path, mo
     assert list(log["event"]) == ["user_added", "user_added", "password_set", "user_changed", "user_removed"]
     assert all(u.startswith("cli") for u in log["user"])
     assert not log["detail"].str.contains("argon2|good one|" + PW).any()
+
+
+def test_the_last_user_is_removed_only_when_asked(tmp_path: Path, monkeypatch, capsys, cheap) -> None:
+    """Removing the last user puts the app in the local demo mode: the command line says so and
+    needs --allow-empty; the users page (which never removes the signed-in admin) cannot."""
+    monkeypatch.setenv("FPA_DATA_DIR", str(tmp_path / "data"))
+    users = tmp_path / "etc" / "users.json"
+    core.save_users(users, core.new_user(core.UsersFile(), "li", role="admin", scope=PROVINCE_CODE, password=PW))
+    before = users.read_bytes()
+    code, out = run_cli(monkeypatch, capsys, "--file", str(users), "remove", "li")
+    assert code == 2
+    assert "li is the last user: without users the app falls back to the local demo mode" in out
+    assert "--allow-empty" in out
+    assert users.read_bytes() == before, "refused: the file is unchanged"
+    with pytest.raises(core.AuthError, match="last user"):
+        core.remove_user(core.load_users(users), "li")
+    code, out = run_cli(monkeypatch, capsys, "--file", str(users), "remove", "li", "--allow-empty")
+    assert code == 0 and "removed li" in out and "local demo mode" in out
+    assert core.load_users(users) == core.UsersFile()
+    # with OIDC on, the last password user is not the last way in: no flag needed
+    oidc = core.UsersFile(oidc=core.OidcMapping(enabled=True))
+    one = core.new_user(oidc, "wang", role="viewer", scope=PROVINCE_CODE, password=PW)
+    assert core.remove_user(one, "wang").users == ()
+
+
+def test_command_line_names_a_folder_given_as_the_users_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("FPA_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "etc").mkdir()
+    code, out = run_cli(monkeypatch, capsys, "--file", str(tmp_path / "etc"), "list")
+    assert code == 2 and f"{tmp_path / 'etc'}, which is a folder" in out
 
 
 def test_command_line_refuses_a_users_file_in_the_data_folder(tmp_path: Path, monkeypatch, capsys) -> None:
