@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analytics import publish
 from analytics.contract import MANIFEST_FILE, TABLES, Table
+
+log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).parent / "sql"
 # exports read through views over their files rather than copied into memory (see connect)
@@ -92,18 +96,137 @@ def table_files(data_dir: Path, table: Table) -> list[Path]:
     return sorted(folder.glob("**/*.parquet")) if folder.is_dir() else []
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A Parquet file in a table's folder that does not fit the table, left out of it.
+
+    One file of another shape (a trainings export dropped into ``exports/progress/``, a file with
+    renamed columns) used to make the connection raise and took every page down; it is now left
+    out, the table is read from its other files, and this says which file and which columns.
+    """
+
+    table: str
+    file: str  # relative to the data folder
+    foreign: tuple[str, ...] = ()  # columns the contract does not have
+    missing: tuple[str, ...] = ()  # required (non-nullable) contract columns the file lacks
+    mistyped: tuple[tuple[str, str, str], ...] = ()  # (column, the file's type, the contract's type)
+    unreadable: str = ""  # why the file could not be read as Parquet
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.unreadable:
+            parts.append(f"not a readable Parquet file ({self.unreadable})")
+        if self.foreign:
+            parts.append(f"columns not in the data contract of {self.table}: {', '.join(self.foreign)}")
+        if self.missing:
+            parts.append(f"required columns missing: {', '.join(self.missing)}")
+        for column, found, wanted in self.mistyped:
+            parts.append(f"column {column} is {found}, the contract says {wanted}")
+        return f"{self.file}: left out of table {self.table}: " + "; ".join(parts)
+
+
+def _family(typ: pa.DataType) -> str:
+    """What a column's values are, as far as casting to the contract's type goes."""
+    if pa.types.is_dictionary(typ):  # a pandas category: its values' type
+        return _family(typ.value_type)
+    if pa.types.is_integer(typ):
+        return "integer"
+    if pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+        return "number"
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
+        return "text"
+    if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
+        return "date"
+    if pa.types.is_boolean(typ):
+        return "boolean"
+    if pa.types.is_null(typ):  # a column with no value at all casts to anything
+        return "null"
+    return str(typ)
+
+
+# which kinds of values each contract kind is read from (the staging SQL casts them)
+_CASTS_FROM = {
+    "integer": {"integer", "null"},
+    "number": {"integer", "number", "null"},
+    "text": {"text", "null"},
+    "date": {"date", "null"},
+    "boolean": {"boolean", "null"},
+}
+
+
+def check_file(data_dir: Path, table: Table, path: Path) -> SkippedFile | None:
+    """None when ``path`` fits ``table`` (see :func:`_check`); else what is wrong with it."""
+    return _check(data_dir, table, path)[0]
+
+
+def _check(data_dir: Path, table: Table, path: Path) -> tuple[SkippedFile | None, list[str]]:
+    """What is wrong with ``path`` for ``table`` (None: it fits) and its column names; only the
+    file's footer is read.
+
+    A file fits when every column is the contract's, every required (non-nullable) column is
+    there, and each column's type casts to the contract's. A nullable column a file lacks reads
+    as empty for that file's rows (older exports); a column the contract does not know is not
+    read past: it is a sign the file belongs to another table or another format.
+    """
+    rel = str(path.relative_to(data_dir)) if path.is_relative_to(data_dir) else str(path)
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException) as error:
+        return SkippedFile(table.name, rel, unreadable=(str(error).splitlines() or [""])[0][:200]), []
+    contract = {f.name: f for f in table.schema}
+    names = [n for n in schema.names if n != "__index_level_0__"]  # pandas' index, when written
+    foreign = tuple(n for n in names if n not in contract)
+    missing = tuple(f.name for f in table.schema if not f.nullable and f.name not in names)
+    mistyped = tuple(
+        (n, str(schema.field(n).type), str(contract[n].type))
+        for n in names
+        if n in contract
+        and _family(schema.field(n).type) not in _CASTS_FROM.get(_family(contract[n].type), {_family(contract[n].type)})
+    )
+    if foreign or missing or mistyped:
+        return SkippedFile(table.name, rel, foreign, missing, mistyped), names
+    return None, names
+
+
+def usable_files(data_dir: Path, table: Table) -> tuple[list[Path], list[SkippedFile], set[str]]:
+    """A table's files that fit its contract, the ones left out, and the contract columns the
+    usable files have between them."""
+    usable: list[Path] = []
+    skipped: list[SkippedFile] = []
+    present: set[str] = set()
+    for path in table_files(data_dir, table):
+        problem, names = _check(data_dir, table, path)
+        if problem is None:
+            usable.append(path)
+            present.update(names)
+        else:
+            skipped.append(problem)
+    return usable, skipped, present
+
+
+def skipped_files(data_dir: Path | None = None) -> list[SkippedFile]:
+    """Every file left out of its table in ``data_dir`` (default: the version in force), for the
+    data quality page and the server log."""
+    data_dir = data_dir or published_dir()
+    return [s for table in TABLES.values() for s in usable_files(data_dir, table)[1]]
+
+
 def _sql_literal(text: str) -> str:
     """A SQL string literal. Only used for file paths from the data-dir setting, never user input."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def staging_sql(data_dir: Path, table: Table) -> str:
-    """The SELECT behind ``stg_<table>``: contract columns, cast to contract types."""
-    files = table_files(data_dir, table)
+def staging_sql(data_dir: Path, table: Table, files: list[Path] | None = None, present: set[str] | None = None) -> str:
+    """The SELECT behind ``stg_<table>``: contract columns, cast to contract types, read from
+    ``files`` (default: every file that fits the contract, :func:`usable_files`); a column none
+    of them has (``present``) reads as empty."""
+    if files is None:
+        files, _, present = usable_files(data_dir, table)
     cols = []
     for field in table.schema:
         duck = _DUCK_TYPES[field.type]
-        source = f'"{field.name}"' if files else "NULL"
+        source = f'"{field.name}"' if files and (present is None or field.name in present) else "NULL"
         cols.append(f'CAST({source} AS {duck}) AS "{field.name}"')
     # the file each row came from, relative to the table's folder: the figure-in-force rule
     # for population and the data quality page trace rows to files with it
@@ -147,7 +270,12 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
         # and a query that asks for one year or province reads only those row groups, so
         # memory does not grow with the exports (a national instructors export is 5 million rows).
         kind = "VIEW" if table.name in PARQUET_VIEWS else "TABLE"
-        con.execute(f"CREATE {kind} stg_{table.name} AS {staging_sql(data_dir, table)}")
+        files, skipped, present = usable_files(data_dir, table)
+        for problem in skipped:
+            # one foreign file must not take every page down: it is left out and said so
+            # (the data quality page lists them too, db.skipped_files)
+            log.warning("%s", problem.message)
+        con.execute(f"CREATE {kind} stg_{table.name} AS {staging_sql(data_dir, table, files, present)}")
     memory = os.environ.get(MEMORY_ENV)
     if memory:
         # a cap on DuckDB's memory (e.g. "1GB" on a national server): above it DuckDB spills
