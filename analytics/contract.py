@@ -64,7 +64,14 @@ POPULATION_MEASURES: Mapping[str, str] = {
     "death_rate": "‰",
     "natural_growth_rate": "‰",
 }
-POPULATION_QUALITY = ("published", "derived", "low_confidence", "missing")
+# What kind of figure a row is: published (an official figure: its source tier is official_bulletin
+# or official_reprint), compiled (a third-party compilation's figure), derived (arithmetic),
+# low_confidence (a note puts it in doubt), missing (no figure). Only published is a 公布数.
+POPULATION_QUALITY = ("published", "compiled", "derived", "low_confidence", "missing")
+# Where a figure's value was read: the official bulletin itself; an official figure reprinted
+# elsewhere (news, reposts quoting the bulletin); a third-party compilation (datasets, lists,
+# aggregators); derived by arithmetic from other figures. Null for a missing figure.
+POPULATION_SOURCE_TIERS = ("official_bulletin", "official_reprint", "third_party", "derived")
 INDICATOR_KINDS = ("flow", "stock", "ratio", "milestone")
 TARGET_RULES = ("total", "coverage", "every_region_at_least", "none")
 PRORATIONS = ("linear", "at_due")
@@ -166,16 +173,30 @@ POPULATION = Table(
             _f("value", pa.float64(), "the published figure; null when not found (missing stays missing)", True),
             _f("unit", pa.string(), "persons, ‰, %, per 100 females, persons per household"),
             _f("basis", pa.string(), "resident | household_registration"),
-            _f("quality", pa.string(), "published | derived | low_confidence | missing"),
+            _f("quality", pa.string(), "published | compiled | derived | low_confidence | missing"),
             _f("reference_date", pa.date32(), "date the figure refers to (census day, year end)", True),
             _f("source", pa.string(), "where the figure was published", True),
             _f("note", pa.string(), "caveats: series breaks, derivations, missing", True),
+            _f(
+                "source_tier",
+                pa.string(),
+                "where the value was read: official_bulletin | official_reprint | third_party | derived; "
+                "null for a missing figure (or a file that does not say)",
+                True,
+            ),
+            _f(
+                "official_source",
+                pa.string(),
+                "the official bulletin that holds the figure, where one is known (cite it, not the reprint)",
+                True,
+            ),
         ]
     ),
     rules=(
         _allowed("measure", tuple(POPULATION_MEASURES)),
         _allowed("basis", POPULATION_BASES),
         _allowed("quality", POPULATION_QUALITY),
+        _allowed("source_tier", POPULATION_SOURCE_TIERS),
         Rule("region_code", "region_level", ("province", "prefecture")),
     ),
 )

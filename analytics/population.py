@@ -20,6 +20,8 @@ from typing import Final
 
 import pandas as pd
 
+from analytics.contract import POPULATION_SOURCE_TIERS
+
 CENSUS_YEAR: Final = 2020
 # The first year-end figure based on the 2020 census; 2019 and before are pre-census estimates.
 SERIES_BREAK_YEAR: Final = 2020
@@ -93,6 +95,8 @@ FIGURE_COLUMNS: Final = (
     "source",
     "note",
     "source_file",
+    "source_tier",
+    "official_source",
 )
 PER_CAPITA_COLUMNS: Final = (
     "region_code",
@@ -272,19 +276,22 @@ def sources_table(
     measure_names: Mapping[str, str] | None = None,
     quality_names: Mapping[str, str] | None = None,
     sep: str = ", ",
+    tier_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Every source behind a figure with a value in ``shown``, once, with what it covers.
 
     Columns: source, source_file, measures (names joined by ``sep`` in ``measure_names`` order,
     else by measure), years (compact ranges), regions (count), figures (count), qualities
-    (named by ``quality_names``).
+    (named by ``quality_names``), tiers (source tiers, named by ``tier_names``; a figure without
+    one is named by ``tier_names[""]`` when given).
     """
     rows = shown[shown["value"].notna()].drop_duplicates(["region_code", "year", "measure", "basis"])
-    cols = ["source", "source_file", "measures", "years", "regions", "figures", "qualities"]
+    cols = ["source", "source_file", "measures", "years", "regions", "figures", "qualities", "tiers"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
     names = dict(measure_names or {})
     qnames = dict(quality_names or {})
+    tnames = dict(tier_names or {})
     order = {m: i for i, m in enumerate(names)}
     out = []
     for (source, file), part in rows.groupby(["source", "source_file"], dropna=False, sort=True):
@@ -298,9 +305,27 @@ def sources_table(
                 "regions": int(part["region_code"].nunique()),
                 "figures": len(part),
                 "qualities": sep.join(qnames.get(q, q) for q in sorted(part["quality"].unique())),
+                "tiers": sep.join(tnames.get(t, t) for t in _tiers(part)),
             }
         )
     return pd.DataFrame(out, columns=cols)
+
+
+def _tiers(part: pd.DataFrame) -> list[str]:
+    """The source tiers of ``part`` in the contract's order ("" for a figure without one, last)."""
+    if "source_tier" not in part.columns:
+        return [""]
+    have = set(part["source_tier"].fillna(""))
+    return [t for t in (*POPULATION_SOURCE_TIERS, "") if t in have]
+
+
+def tier_label(tier: object, quality: object, tier_names: Mapping[str, str]) -> str:
+    """The tier of one figure in the UI's words: empty for a missing figure, ``tier_names[""]``
+    (tier not stated) for a figure whose file gives none."""
+    if quality == MISSING:
+        return ""
+    key = "" if tier is None or pd.isna(tier) else str(tier)  # type: ignore[call-overload]
+    return tier_names.get(key, key)
 
 
 def export_table(
@@ -311,12 +336,15 @@ def export_table(
     quality_names: Mapping[str, str],
     basis_names: Mapping[str, str],
     name_col: str,
+    tier_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """What the page shows, as one long table for download, headed and labelled in the UI's language.
 
     ``headers`` maps :data:`FIGURE_COLUMNS` (with ``name`` for the region name) to the
-    header text; gaps stay empty cells, never 0.
+    header text; gaps stay empty cells, never 0. Every figure's source tier (named by
+    ``tier_names``) and the official bulletin that holds it go beside its source.
     """
+    tiers = dict(tier_names or {})
     rows = shown.drop_duplicates(["region_code", "year", "measure", "basis"])
     name = rows[name_col].fillna(rows["name_zh"]) if name_col in rows.columns else rows["name_zh"]
     out = pd.DataFrame(
@@ -330,9 +358,18 @@ def export_table(
             "basis": rows["basis"].map(lambda b: basis_names.get(b, b)),
             "quality": rows["quality"].map(lambda q: quality_names.get(q, q)),
             "reference_date": rows["reference_date"],
+            "source_tier": [
+                tier_label(t, q, tiers) for t, q in zip(_col(rows, "source_tier"), rows["quality"], strict=True)
+            ],
             "source": rows["source"],
+            "official_source": _col(rows, "official_source"),
             "note": rows["note"],
             "source_file": rows["source_file"],
         }
     )
     return out.rename(columns=dict(headers)).reset_index(drop=True)
+
+
+def _col(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A column of ``rows``, or an empty one (a frame from before the column existed)."""
+    return rows[column] if column in rows.columns else pd.Series(None, index=rows.index, dtype=object)

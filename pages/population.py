@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import population as P
-from analytics.contract import POPULATION_MEASURES
+from analytics.contract import POPULATION_MEASURES, POPULATION_SOURCE_TIERS
 from analytics.queries import PROVINCE_CODE
 from ui import cached
 from ui.charts import population as charts
@@ -41,23 +41,26 @@ COLUMNS = (
     *(c for c in P.FIGURE_COLUMNS if c not in ("name_zh", "name_en")),
     "name",
     *(c for c in charts.ASSOC_COLUMNS if c not in P.ASSOCIATION_MEASURES),
-    *("measures", "years", "regions", "figures", "qualities"),
+    *("measures", "years", "regions", "figures", "qualities", "tiers"),
 )
+QUALITIES = ("published", "compiled", "derived", "low_confidence", "missing")
 
 
 def vocab(lang: str) -> charts.Vocab:
     words = (
         *("source", "file", "quality", "basis", "reference_date", "missing", "series_break", "province_line"),
+        *("tier", "official_source"),
         *("selected", "population", "sep", "colon", "paren", "semicolon", "count_suffix", "count_scale"),
     )
     return charts.Vocab(
         name_col=name_col("name", lang),
         measures={m: t(f"population.measure.{m}") for m in (*POPULATION_MEASURES, *P.ASSOCIATION_MEASURES)},
         units={u: t(f"population.unit.{k}") for u, k in UNIT_KEYS.items()},
-        qualities={q: t(f"population.quality.{q}") for q in ("published", "derived", "low_confidence", "missing")},
+        qualities={q: t(f"population.quality.{q}") for q in QUALITIES},
         bases={b: t(f"population.basis.{b}") for b in (P.RESIDENT, P.HOUSEHOLD_REGISTRATION)},
         words={w: t(f"population.word.{w}") for w in words},
         columns={c: t(f"population.col.{c}") for c in COLUMNS},
+        tiers={**{s: t(f"population.tier.{s}") for s in POPULATION_SOURCE_TIERS}, "": t("population.tier.none")},
     )
 
 
@@ -156,6 +159,8 @@ def _census(
         items = charts.quality_items(census, voc, all_regions=t("population.table.all_regions"))
         if items:
             st.caption(t("population.table.derived", items=voc.words["semicolon"].join(items)))
+        if (census["quality"] == "compiled").any():
+            st.caption(t("population.table.compiled"))
 
 
 def _vital(highlight: str | None, voc: charts.Vocab, version: str) -> list[pd.DataFrame]:
@@ -226,7 +231,7 @@ def _sources(
     sep = voc.words["sep"]
     st.subheader(t("population.sources.title"))
     st.caption(t("population.sources.note"))
-    table = P.sources_table(shown, voc.measures, voc.qualities, sep=sep)
+    table = P.sources_table(shown, voc.measures, voc.qualities, sep=sep, tier_names=voc.tiers)
     assoc = pd.DataFrame(
         [
             {
@@ -237,6 +242,7 @@ def _sources(
                 "regions": int(per_capita["region_code"].nunique()),
                 "figures": int(per_capita[list(P.ASSOCIATION_MEASURES)].notna().sum().sum()),
                 "qualities": t("population.assoc.demo_quality"),
+                "tiers": "",
             }
         ]
     )
@@ -282,6 +288,7 @@ def _sources(
         quality_names=voc.qualities,
         basis_names=voc.bases,
         name_col=voc.name_col,
+        tier_names=voc.tiers,
     )
     st.markdown(t("population.download.figures"))
     download_buttons(

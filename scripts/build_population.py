@@ -32,10 +32,19 @@ Rules:
 * 万 (10k) figures are multiplied by 10,000 exactly (decimal arithmetic);
 * basis ``household_registration`` for births, deaths and the three rates when the row's
   ``rate_basis`` says 户籍, else ``resident``;
+* source_tier (where the value was read, per figure: ``TIERS`` below, every figure with a value
+  must have one): ``official_bulletin`` (read in the bulletin itself), ``official_reprint`` (an
+  official figure reprinted by a page that names the bulletin, bureau or yearbook it quotes),
+  ``third_party`` (a compilation: the leiii census dataset, askci, huaon, list and aggregator
+  pages that name no official publication), ``derived`` (arithmetic, the ``DERIVED`` list);
+  null for an empty cell;
+* official_source: the official publication that holds the figure where the CSV ties the figure
+  to one (``OFFICIAL``), in the CSV's own words; cited beside the reprint, never invented;
 * quality: ``missing`` for an empty cell; ``derived`` only for the values a note says were
   computed (listed in ``DERIVED`` below and checked against the notes); ``low_confidence``
   when the row's notes say LOW CONFIDENCE or third-party, or for a value a note singles out;
-  else ``published``.
+  else ``published`` for an official tier and ``compiled`` for a third-party compilation (a
+  third-party or derived figure is never ``published``, the 公布数 of the page).
 
 Usage::
 
@@ -68,7 +77,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.contract import POPULATION, POPULATION_BASES, POPULATION_QUALITY
+from analytics.contract import POPULATION, POPULATION_BASES, POPULATION_QUALITY, POPULATION_SOURCE_TIERS
 
 SRC = ROOT / "data" / "reference" / "sources"
 OUT = ROOT / "data" / "reference" / "population" / "population.parquet"
@@ -118,12 +127,201 @@ DERIVED: dict[tuple[str, str, int], set[str] | str] = {
     ("prefecture_census_2020.csv", ALL, 2020): {"age_15_64_share"},
     # "male/female counts 1960551/1866445 imply 105.04 ... use 105.04"
     ("prefecture_census_2020.csv", "431300", 2020): {"sex_ratio"},
+    # source_population: "= 66444864 minus the other 13 (HN bulletin #2 total)": the province minus the rest
+    ("prefecture_census_2020.csv", "433100", 2020): {"population"},
 }
 # Single values a note puts in doubt (the rest of the row stays as it is).
 LOW_CONFIDENCE_VALUES: dict[tuple[str, str, int], set[str]] = {
     # "death rate 4.16 is implausibly low vs province 7.28 - basis unclear ... use with caution"
     ("prefecture_vital_rates.csv", "430400", 2019): {"death_rate"},
 }
+# --- source tiers ------------------------------------------------------------------------------
+BULLETIN, REPRINT, THIRD, DERIVED_TIER = POPULATION_SOURCE_TIERS
+HN_CENSUS = (
+    "湖南省统计局《湖南省第七次全国人口普查公报》 "
+    "http://tjj.hunan.gov.cn/hntj/tjfx/tjgb/pcgbv/202105/t20210519_19050124.html"
+)
+CENSUS_FILE, PROVINCE_FILE, PREFECTURE_FILE = (
+    "prefecture_census_2020.csv",
+    "province_series.csv",
+    "prefecture_vital_rates.csv",
+)
+URBAN = ("urban_population", "urbanisation_rate")
+# the prefectures whose census count was read on the tjj.hunan.gov.cn bulletin page itself
+CENSUS_BULLETIN_READ = ("430000", "430100", "430200", "430300", "430400", "430500", "430600", "430700")
+STRUCTURE = ("sex_ratio", "age_0_14_share", "age_15_59_share", "age_60plus_share", "age_65plus_share")
+# (file, region, year) → {measure or ALL: tier}; a measure's own entry wins over ALL. Each entry
+# with the words of the CSV it rests on. Derived values (DERIVED) are tiered derived without an entry.
+TIERS: dict[tuple[str, str, int], dict[str, str]] = {
+    # --- census: the population count (source_population) ---
+    # tjj.hunan.gov.cn census bulletin page read for the province and seven prefectures
+    **{(CENSUS_FILE, c, 2020): {"population": BULLETIN} for c in CENSUS_BULLETIN_READ},
+    # "row truncated in the copy read; value 1517027 from m.gxscse.com + leiii/census"
+    (CENSUS_FILE, "430800", 2020): {"population": THIRD},
+    # "row truncated; 3851564 from leiii/census & zaibaike.com"
+    (CENSUS_FILE, "430900", 2020): {"population": THIRD},
+    # czdjw.org.cn: the province's bulletin #1 reprinted ("bulletin #1 via czdjw.org.cn")
+    (CENSUS_FILE, "431000", 2020): {"population": REPRINT},
+    # 永州市七普公报(第一号) on yzcity.gov.cn; 怀化市七普公报(第一号) on huaihua.gov.cn (urban in it too)
+    (CENSUS_FILE, "431100", 2020): {"population": BULLETIN},
+    (CENSUS_FILE, "431200", 2020): {
+        "population": BULLETIN,
+        "urban_population": BULLETIN,
+        "urbanisation_rate": BULLETIN,
+    },
+    # "leiii/census; male 1960551+female 1866445 (doubledring.cn)"
+    (CENSUS_FILE, "431300", 2020): {"population": THIRD},
+}
+# --- census: urban (source_structure): bulletins or their mirrors where the CSV names one for the
+# urban figures; the rural count and everything else from the leiii compilation or askci / huaon
+TIERS[(CENSUS_FILE, "430400", 2020)] |= {
+    "urban_population": REPRINT,
+    "urbanisation_rate": REPRINT,
+}  # 衡阳 bulletin mirror
+TIERS[(CENSUS_FILE, "430500", 2020)] |= {
+    "urban_population": BULLETIN,
+    "urbanisation_rate": BULLETIN,
+}  # 邵阳市七普公报(第一号)
+TIERS[(CENSUS_FILE, "430700", 2020)] |= {
+    "urban_population": REPRINT,
+    "urbanisation_rate": REPRINT,
+}  # "常德 bulletin via porx.cn"
+# --- census: the province's sex and age ("HN bulletin #3/#4 text" via bbaqw.com and czdjw.org.cn)
+# and its male / female counts (in the notes beside them); its urban figures come from huaon.com
+TIERS[(CENSUS_FILE, "430000", 2020)] |= {m: REPRINT for m in (*STRUCTURE, "male_population", "female_population")}
+CENSUS_DEFAULT = THIRD  # anything else of the census table: leiii/census (a GitHub dataset), askci, huaon.com
+# --- year-end series: by (file, region, year); the CSV's source names what the page quotes
+TIERS |= {
+    (PROVINCE_FILE, PROVINCE, 2011): {ALL: REPRINT},  # 红网 quoting the HN stats bureau (via cctv.com)
+    (PROVINCE_FILE, PROVINCE, 2012): {ALL: REPRINT},  # "third-party reposts of HN stats bureau" (low confidence)
+    (PROVINCE_FILE, PROVINCE, 2014): {ALL: THIRD},  # a forum page, garbled, origin not named
+    (PROVINCE_FILE, PROVINCE, 2016): {ALL: THIRD},  # gudianfeng.com; birth rate from askci
+    (PROVINCE_FILE, PROVINCE, 2018): {ALL: REPRINT},  # "quotes 湖南省2018年统计公报"
+    (PROVINCE_FILE, PROVINCE, 2019): {ALL: REPRINT},  # "quotes 湖南省2019年统计公报"; 华声在线
+    # births and birth rate from askci; urbanisation = the census figure (read from huaon.com); rest derived
+    (PROVINCE_FILE, PROVINCE, 2020): {"births": THIRD, "birth_rate": THIRD, "yearend_urbanisation_rate": THIRD},
+    (PROVINCE_FILE, PROVINCE, 2021): {ALL: REPRINT},  # 观察者网, 澎湃 reporting the bureau's release
+    (PROVINCE_FILE, PROVINCE, 2022): {ALL: REPRINT},  # 观察者网, 中国经济网
+    (PROVINCE_FILE, PROVINCE, 2023): {ALL: REPRINT},  # "观察者网 quoting HN stats bureau"
+    (PROVINCE_FILE, PROVINCE, 2024): {ALL: REPRINT},  # 观察者网
+    # prefectures: a page that quotes or cites the prefecture's bulletin, bureau or the yearbook → reprint;
+    # lists ("maigoo-style list", "undated list"), summaries and pages that cite nothing → third party
+    (PREFECTURE_FILE, "430100", 2018): {ALL: THIRD},  # wuhan.com travel page
+    (PREFECTURE_FILE, "430100", 2019): {ALL: REPRINT},  # quotes 长沙市2019年统计公报
+    (PREFECTURE_FILE, "430100", 2021): {ALL: THIRD},  # maigoo-style list; undated list
+    (PREFECTURE_FILE, "430100", 2022): {ALL: REPRINT},  # both cite 长沙市统计局
+    (PREFECTURE_FILE, "430200", 2021): {ALL: THIRD},  # gxscse.com, cites nothing
+    (PREFECTURE_FILE, "430300", 2018): {ALL: REPRINT},  # quotes 湘潭 2018 公报
+    (PREFECTURE_FILE, "430300", 2021): {ALL: REPRINT},  # cites 2022湖南统计年鉴
+    (PREFECTURE_FILE, "430400", 2018): {ALL: THIRD},  # "third-party summary"
+    (PREFECTURE_FILE, "430400", 2019): {ALL: REPRINT},  # 衡阳日报 report
+    (PREFECTURE_FILE, "430400", 2021): {ALL: THIRD},  # maigoo-style list
+    (PREFECTURE_FILE, "430400", 2022): {ALL: REPRINT},  # cites 衡阳市2022年统计公报
+    (PREFECTURE_FILE, "430400", 2023): {ALL: THIRD},  # "third-party summary"
+    (PREFECTURE_FILE, "430500", 2019): {ALL: THIRD},  # excerpt truncated, names no bulletin
+    (PREFECTURE_FILE, "430500", 2021): {ALL: THIRD},  # maigoo-style list
+    (PREFECTURE_FILE, "430500", 2022): {ALL: REPRINT},  # cites 邵阳市2022年统计公报
+    (PREFECTURE_FILE, "430600", 2019): {ALL: REPRINT},  # quotes 岳阳市2019年统计公报
+    (PREFECTURE_FILE, "430600", 2021): {ALL: THIRD},  # maigoo-style list
+    (PREFECTURE_FILE, "430600", 2022): {ALL: REPRINT},  # cites 岳阳市2022年统计公报
+    (PREFECTURE_FILE, "430700", 2021): {ALL: REPRINT},  # quotes 常德市2021年统计公报
+    (PREFECTURE_FILE, "430700", 2022): {ALL: THIRD},  # hongheiku.com and another page, no bulletin named
+    (PREFECTURE_FILE, "430700", 2023): {ALL: REPRINT},  # hongheiku.com (2023年统计公报)
+    (PREFECTURE_FILE, "430800", 2021): {ALL: REPRINT},  # cites 张家界市2021年统计公报
+    (PREFECTURE_FILE, "430800", 2023): {ALL: REPRINT},  # cites 2023年统计公报
+    (PREFECTURE_FILE, "430900", 2021): {ALL: THIRD},  # undated list
+    (PREFECTURE_FILE, "431000", 2020): {ALL: THIRD},  # maigoo page, no bulletin named for 2020
+    (PREFECTURE_FILE, "431000", 2021): {ALL: THIRD},  # gxscse.com; maigoo
+    (PREFECTURE_FILE, "431000", 2022): {ALL: REPRINT},  # cites 郴州市2022年统计公报
+    (PREFECTURE_FILE, "431100", 2021): {ALL: THIRD},  # maigoo-style list
+    (PREFECTURE_FILE, "431200", 2018): {ALL: THIRD},  # a personal library page, no bulletin named
+    (PREFECTURE_FILE, "431200", 2019): {ALL: THIRD},  # idem
+    (PREFECTURE_FILE, "431200", 2021): {ALL: REPRINT},  # cite 怀化市2021年统计公报
+    (PREFECTURE_FILE, "431200", 2022): {ALL: REPRINT},  # cites 怀化市2022年统计公报
+    (PREFECTURE_FILE, "431300", 2018): {ALL: REPRINT},  # quotes 娄底 2018 公报
+    (PREFECTURE_FILE, "431300", 2021): {ALL: THIRD},  # undated list
+    (PREFECTURE_FILE, "431300", 2023): {ALL: REPRINT},  # cites 娄底市统计局
+    (PREFECTURE_FILE, "433100", 2021): {ALL: THIRD},  # undated list
+}
+# The official publication that holds a figure, where the CSV ties the figure to one: (file, region,
+# year) → {measure or ALL: citation}, in the CSV's own words (a title it quotes, a URL it gives).
+_YONGZHOU = "永州市七普公报(第一号) http://yzcity.gov.cn/tjj/031005/202106/5e4be93db64d4a71aa92ff923888658d.shtml"
+_HUAIHUA = (
+    "怀化市七普公报(第一号) http://www.huaihua.gov.cn/huaihua/c115181/202106/68d40f19ba90441095c923c881931c86.shtml"
+)
+_SHAOYANG = (
+    "邵阳市七普公报(第一号) https://tjj.shaoyang.gov.cn/sytjj/tjxx/202106/838b149fe24941c588f4e40f1cfa0f42.shtml"
+)
+OFFICIAL: dict[tuple[str, str, int], dict[str, str]] = {
+    # the census bulletin's page holds every prefecture's count (two rows were truncated in the copy read)
+    **{
+        (CENSUS_FILE, c, 2020): {"population": HN_CENSUS} for c in (*CENSUS_BULLETIN_READ, "430800", "430900", "431000")
+    },
+    (CENSUS_FILE, "431100", 2020): {"population": _YONGZHOU},
+    (CENSUS_FILE, "431200", 2020): {
+        "population": _HUAIHUA,
+        "urban_population": _HUAIHUA,
+        "urbanisation_rate": _HUAIHUA,
+    },
+}
+OFFICIAL[(CENSUS_FILE, "430500", 2020)] |= {m: _SHAOYANG for m in URBAN}
+OFFICIAL[(CENSUS_FILE, "430400", 2020)] |= {m: "衡阳市第七次全国人口普查公报" for m in URBAN}  # read in a mirror
+OFFICIAL[(CENSUS_FILE, "430700", 2020)] |= {m: "常德市第七次全国人口普查公报" for m in URBAN}  # read in a repost
+OFFICIAL[(CENSUS_FILE, "430000", 2020)] |= {  # the text read in reposts
+    m: "湖南省第七次全国人口普查公报（第三号、第四号）" for m in (*STRUCTURE, "male_population", "female_population")
+}
+# the province's year-end figures are those of its annual bulletin (湖南省统计局); the reprints quote it
+OFFICIAL |= {
+    (PROVINCE_FILE, PROVINCE, y): {ALL: f"湖南省{y}年国民经济和社会发展统计公报（湖南省统计局）"}
+    for y in (2011, 2012, 2018, 2019, 2021, 2022, 2023, 2024)
+}
+OFFICIAL |= {
+    (PREFECTURE_FILE, "430100", 2019): {ALL: "长沙市2019年统计公报"},
+    (PREFECTURE_FILE, "430100", 2022): {ALL: "长沙市统计局"},
+    (PREFECTURE_FILE, "430300", 2018): {ALL: "湘潭 2018 公报"},
+    (PREFECTURE_FILE, "430300", 2021): {ALL: "2022湖南统计年鉴"},
+    (PREFECTURE_FILE, "430400", 2022): {ALL: "衡阳市2022年统计公报"},
+    (PREFECTURE_FILE, "430500", 2022): {ALL: "邵阳市2022年统计公报"},
+    (PREFECTURE_FILE, "430600", 2019): {ALL: "岳阳市2019年统计公报"},
+    (PREFECTURE_FILE, "430600", 2022): {ALL: "岳阳市2022年统计公报"},
+    (PREFECTURE_FILE, "430700", 2021): {ALL: "常德市2021年统计公报"},
+    (PREFECTURE_FILE, "430700", 2023): {ALL: "常德市2023年统计公报"},
+    (PREFECTURE_FILE, "430800", 2021): {ALL: "张家界市2021年统计公报"},
+    (PREFECTURE_FILE, "430800", 2023): {ALL: "张家界市2023年统计公报"},
+    (PREFECTURE_FILE, "431000", 2022): {ALL: "郴州市2022年统计公报"},
+    (PREFECTURE_FILE, "431200", 2021): {ALL: "怀化市2021年统计公报"},
+    (PREFECTURE_FILE, "431200", 2022): {ALL: "怀化市2022年统计公报"},
+    (PREFECTURE_FILE, "431300", 2018): {ALL: "娄底 2018 公报"},
+    (PREFECTURE_FILE, "431300", 2023): {ALL: "娄底市统计局"},
+}
+OFFICIAL_TIERS = (BULLETIN, REPRINT)
+TIER_FILES = (CENSUS_FILE, PROVINCE_FILE, PREFECTURE_FILE)
+
+
+def _lookup(table: dict[tuple[str, str, int], dict[str, str]], file: str, region: str, year: int, measure: str):
+    entry = table.get((file, region, year), {})
+    return entry.get(measure, entry.get(ALL))
+
+
+def tier(file: str, region: str, year: int, measure: str, value) -> str | None:
+    """Where the value was read (``TIERS``); derived values are derived; None for an empty cell."""
+    if value is None:
+        return None
+    d = derived_for(file, region, year)
+    if d == ALL or measure in d:
+        return DERIVED_TIER
+    found = _lookup(TIERS, file, region, year, measure)
+    if found is None and file == CENSUS_FILE:
+        found = CENSUS_DEFAULT
+    require(found is not None, f"{file} {region} {year} {measure}: no source tier in TIERS")
+    return found
+
+
+def official(file: str, region: str, year: int, measure: str, value) -> str | None:
+    """The official publication that holds the figure (``OFFICIAL``), where the CSV names one."""
+    return None if value is None else _lookup(OFFICIAL, file, region, year, measure)
+
+
 _DERIVED_NOTE = re.compile(r"\bderived\b", re.IGNORECASE)
 _LOW_CONFIDENCE_NOTE = re.compile(r"low confidence|third-party", re.IGNORECASE)
 # male/female counts given in the census notes: "male 33995673 female 32449191",
@@ -160,10 +358,11 @@ def quality(file: str, region: str, year: int, measure: str, value, notes: str) 
         return "derived"
     if _LOW_CONFIDENCE_NOTE.search(notes) or measure in LOW_CONFIDENCE_VALUES.get((file, region, year), set()):
         return "low_confidence"
-    return "published"
+    # only an official figure is a published one (公布数); a compilation's is compiled
+    return "published" if tier(file, region, year, measure, value) in OFFICIAL_TIERS else "compiled"
 
 
-def row(region, year, measure, value, unit, basis, qual, ref_date, source, note) -> dict:
+def row(file, region, year, measure, value, unit, basis, qual, ref_date, source, note) -> dict:
     return dict(
         region_code=region,
         year=year,
@@ -175,6 +374,8 @@ def row(region, year, measure, value, unit, basis, qual, ref_date, source, note)
         reference_date=ref_date,
         source=source or None,
         note=note or None,
+        source_tier=tier(file, region, year, measure, value),
+        official_source=official(file, region, year, measure, value),
     )
 
 
@@ -197,6 +398,7 @@ def census_rows() -> list[dict]:
                 note = "; ".join(filter(None, ["derived: 100 - age_0_14_share - age_65plus_share", notes]))
             out.append(
                 row(
+                    file,
                     region,
                     2020,
                     measure,
@@ -226,6 +428,7 @@ def census_rows() -> list[dict]:
             for measure, value in (("male_population", male), ("female_population", female)):
                 out.append(
                     row(
+                        file,
                         region,
                         2020,
                         measure,
@@ -268,6 +471,7 @@ def series_rows(file: str) -> list[dict]:
             basis = "household_registration" if (vital and household) else "resident"
             out.append(
                 row(
+                    file,
                     region,
                     year,
                     measure,
@@ -293,6 +497,15 @@ def build() -> pa.Table:
     for r in rows:
         require(r["basis"] in POPULATION_BASES and r["quality"] in POPULATION_QUALITY, r)
         require((r["value"] is None) == (r["quality"] == "missing"), r)
+        # every figure has a tier; derived ⇔ derived; 公布数 only for an official tier
+        require((r["value"] is None) == (r["source_tier"] is None), r)
+        require(r["source_tier"] is None or r["source_tier"] in POPULATION_SOURCE_TIERS, r)
+        require((r["quality"] == "derived") == (r["source_tier"] == DERIVED_TIER), r)
+        require(r["quality"] != "published" or r["source_tier"] in OFFICIAL_TIERS, r)
+        require(r["quality"] != "compiled" or r["source_tier"] == THIRD, r)
+    used = {k for k in (*TIERS, *OFFICIAL)}
+    have = {(f, x["division_code"], int(x.get("year") or 2020)) for f in TIER_FILES for x in read_csv(f)}
+    require(used <= have, f"TIERS / OFFICIAL name rows the CSVs do not have: {sorted(used - have)}")
     if REGIONS.exists():  # every code a province or prefecture of the region table
         t = pq.read_table(REGIONS, columns=["region_code", "level"]).to_pylist()
         ok = {x["region_code"] for x in t if x["level"] in ("province", "prefecture")}

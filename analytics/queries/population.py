@@ -27,6 +27,8 @@ CANDIDATE_COLUMNS = (
     "source",
     "note",
     "source_file",
+    "source_tier",
+    "official_source",
     "is_bundled",
     "candidate_rank",
     "n_candidates",

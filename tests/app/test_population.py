@@ -219,6 +219,8 @@ def test_an_association_file_extends_and_overrides_the_bundled_figures(
         "reference_date": [pd.Timestamp("2020-11-01").date(), pd.Timestamp("2024-12-31").date()],
         "source": ["长沙市计生协人口台账", "长沙市计生协人口台账"],
         "note": [None, None],
+        "source_tier": [None, None],  # the association's file does not say
+        "official_source": [None, None],
     }
     pq.write_table(pa.table(rows, schema=schema), data / "reference" / "population" / "fpa_2024.parquet")
     monkeypatch.setenv("FPA_DATA_DIR", str(data))
@@ -228,6 +230,10 @@ def test_an_association_file_extends_and_overrides_the_bundled_figures(
     column = "常住人口" + cat["population.word.paren"].format(inner="人")
     table = _frame(at, column).set_index("地区代码")
     assert table.loc["430100", column] == 10_050_000  # the association's figure is in force
+    # a figure whose file gives no source tier says so in its hover text
+    hovers = _hover_of_plotted_points(_charts(at)["population_census_chart"])
+    mine = [h for h in hovers if h.startswith("<b>长沙市</b> · 常住人口 · 2020")]
+    assert len(mine) == 1 and f"{cat['population.word.tier']}：{cat['population.tier.none']}" in mine[0]
     sources = _frame(at, "来源")
     assert "长沙市计生协人口台账" in set(sources["来源"])
     assert "fpa_2024.parquet" in set(sources["文件"])

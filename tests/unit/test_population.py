@@ -17,6 +17,7 @@ import pytest
 
 from analytics import db
 from analytics import population as P
+from analytics.contract import POPULATION_SOURCE_TIERS
 from analytics.queries import population as Q
 from tests.unit import tiny_population
 
@@ -160,6 +161,8 @@ def _vocab():
         quality="quality",
         basis="basis",
         reference_date="date",
+        tier="tier",
+        official_source="official",
         missing="missing",
         series_break="break",
         province_line="province",
@@ -176,9 +179,10 @@ def _vocab():
         name_col="name_en",
         measures={m: m for m in (*P.CENSUS_MEASURES, *P.SERIES_MEASURES, *P.ASSOCIATION_MEASURES)},
         units={},
-        qualities={q: q for q in ("published", "derived", "low_confidence", "missing")},
+        qualities={q: q for q in ("published", "compiled", "derived", "low_confidence", "missing")},
         bases={"resident": "resident", "household_registration": "hukou"},
         words=words,
+        tiers={**{s: s for s in POPULATION_SOURCE_TIERS}, "": "not stated"},
     )
 
 
@@ -305,7 +309,7 @@ def test_bundled_census_equals_the_reference_table(bundled) -> None:
 def test_every_bundled_figure_with_a_value_has_a_source(bundled) -> None:
     _, f = bundled
     with_value = f[f["value"].notna()]
-    assert len(with_value) == 336  # 296 published + 24 derived + 16 low confidence (SOURCES.md)
+    assert len(with_value) == 336  # 145 published + 150 compiled + 25 derived + 16 low confidence (SOURCES.md)
     assert with_value["source"].notna().all() and (with_value["source"].str.strip() != "").all()
 
 
@@ -360,3 +364,93 @@ def test_bundled_per_capita_equals_an_independent_computation(bundled, code: str
     theirs = _independent_per_capita(as_of)
     for column in ("population", "childcare_places_per_1000", "instructors_per_10000", "funds_per_resident"):
         assert mine.loc[code, column] == pytest.approx(theirs.loc[code, column], rel=1e-12), column
+
+
+# ---------------------------------------------------------------- source tiers (read straight from the Parquet)
+
+BUNDLED_FILE = DATA / "reference" / "population" / "population.parquet"
+OFFICIAL_TIERS = {"official_bulletin", "official_reprint"}
+
+
+def test_every_bundled_figure_has_a_source_tier_from_the_allowed_set() -> None:
+    raw = pd.read_parquet(BUNDLED_FILE)
+    with_value = raw[raw["value"].notna()]
+    assert len(with_value) == 336
+    assert with_value["source_tier"].isin({"official_bulletin", "official_reprint", "third_party", "derived"}).all()
+    # a missing figure has no source, so no tier
+    assert raw.loc[raw["value"].isna(), "source_tier"].isna().all()
+
+
+def test_derived_and_third_party_figures_are_never_published() -> None:
+    raw = pd.read_parquet(BUNDLED_FILE)
+    derived = raw[raw["source_tier"] == "derived"]
+    assert (derived["quality"] == "derived").all() and (
+        raw.loc[raw["quality"] == "derived", "source_tier"] == "derived"
+    ).all()
+    # 公布数 (published) only for a figure read in an official bulletin or a reprint of one
+    assert raw.loc[raw["quality"] == "published", "source_tier"].isin(OFFICIAL_TIERS).all()
+    assert (raw.loc[raw["source_tier"] == "third_party", "quality"].isin({"compiled", "low_confidence"})).all()
+
+
+def test_xiangxi_census_population_is_the_province_minus_the_other_13_and_tiered_derived() -> None:
+    ref = pd.read_csv(DATA / "reference" / "sources" / "prefecture_census_2020.csv", dtype={"division_code": str})
+    pop = ref.set_index("division_code")["census_pop_2020"]
+    others = pop.drop(["430000", "433100"]).sum()
+    assert pop["430000"] - others == pop["433100"] == 2_488_105  # what the CSV's source says it is
+    raw = pd.read_parquet(BUNDLED_FILE)
+    row = raw[(raw["region_code"] == "433100") & (raw["measure"] == "population") & (raw["year"] == 2020)]
+    assert row[["source_tier", "quality"]].values.tolist() == [["derived", "derived"]]
+    # every row the CSVs call derived (notes or the column name) is tiered derived
+    series = pd.concat(
+        [
+            pd.read_csv(DATA / "reference" / "sources" / f, dtype={"division_code": str})
+            for f in ("province_series.csv", "prefecture_vital_rates.csv")
+        ]
+    )
+    said = series[(series["notes"].fillna("") + series["source"].fillna("")).str.contains("DERIVED")]
+    assert len(said) == 2  # the province's 2010 and 2020
+    for _, r in said.iterrows():
+        mine = raw[(raw["region_code"] == r["division_code"]) & (raw["year"] == r["year"])]
+        assert (mine["source_tier"] == "derived").any()
+    assert (raw.loc[raw["measure"] == "age_15_64_share", "source_tier"] == "derived").all()
+
+
+def test_where_the_census_bulletin_was_read_the_figure_cites_it() -> None:
+    ref = pd.read_csv(DATA / "reference" / "sources" / "prefecture_census_2020.csv", dtype={"division_code": str})
+    read_there = set(ref.loc[ref["source_population"].str.startswith("http://tjj.hunan.gov.cn"), "division_code"])
+    raw = pd.read_parquet(BUNDLED_FILE)
+    census = raw[(raw["measure"] == "population") & (raw["year"] == 2020)].set_index("region_code")
+    for code in read_there:
+        assert "tjj.hunan.gov.cn" in census.loc[code, "official_source"], code
+    # the row read there (not truncated) is the bulletin itself
+    untruncated = {
+        c for c in read_there if "truncated" not in ref.set_index("division_code").loc[c, "source_population"]
+    }
+    assert (census.loc[sorted(untruncated), "source_tier"] == "official_bulletin").all()
+
+
+def test_hover_and_export_carry_the_tier(tiny_ext) -> None:
+    from ui.charts import population as charts
+
+    vocab = _vocab()
+    row = {
+        "region_code": "433100", "name_zh": "湘西", "name_en": None, "year": 2020, "measure": "population",
+        "value": 2_488_105.0, "unit": "persons", "basis": "resident", "quality": "derived",
+        "reference_date": dt.date(2020, 11, 1), "source": "leiii", "source_file": "population.parquet",
+        "source_tier": "derived", "official_source": None,
+    }  # fmt: skip
+    hover = charts.figure_hover(row, vocab)
+    assert "tier: derived" in hover and "published" not in hover
+    official = {**row, "quality": "published", "source_tier": "official_bulletin", "official_source": "湖南省公报"}
+    assert "tier: official_bulletin" in charts.figure_hover(official, vocab)
+    assert "official: 湖南省公报" in charts.figure_hover(official, vocab)
+    f = P.in_force(_candidates(tiny_ext))
+    headers = {c: c for c in (*P.FIGURE_COLUMNS, "name")}
+    out = P.export_table(
+        f, headers=headers, measure_names={}, quality_names={}, basis_names={}, name_col="name_zh",
+        tier_names={"": "not stated", "derived": "DERIVED"},
+    )  # fmt: skip
+    assert {"source_tier", "official_source"} <= set(out.columns)
+    # the tiny files state no tier: every figure with a value says so, a gap says nothing
+    assert set(out.loc[out["value"].notna(), "source_tier"]) == {"not stated"}
+    assert set(out.loc[out["value"].isna(), "source_tier"]) <= {""}

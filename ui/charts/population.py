@@ -5,7 +5,10 @@ Conventions every figure here keeps:
   heatmap cells are grey), never 0;
 * every point with a value carries its source, year and quality in its hover text;
 * household-registration (户籍) figures are drawn apart and marked, never on the resident line;
-* quality is visible: derived figures hollow / hatched, low-confidence ones as diamonds / cross-hatched.
+* quality is visible: derived figures hollow / hatched, low-confidence ones as diamonds / cross-hatched,
+  third-party compilations as hollow squares / dotted; only an official figure is drawn as published;
+* every figure's source tier (official bulletin, reprint, third-party compilation, derived) and the
+  official bulletin that holds it, where known, are in its hover text.
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ from plotly.colors import hex_to_rgb, label_rgb, sample_colorscale
 from plotly.subplots import make_subplots
 
 from analytics.contract import POPULATION_MEASURES
-from analytics.population import ASSOCIATION_MEASURES, CENSUS_YEAR, HOUSEHOLD_REGISTRATION, MISSING, SERIES_BREAK_YEAR
+from analytics.population import (
+    ASSOCIATION_MEASURES,
+    CENSUS_YEAR,
+    HOUSEHOLD_REGISTRATION,
+    MISSING,
+    SERIES_BREAK_YEAR,
+    tier_label,
+)
 from ui.charts import base_layout
 from ui.maps import NO_DATA_COLOR
 from ui.theme import FONT_FAMILY, PRIMARY, SEQUENTIAL
@@ -35,8 +45,11 @@ HUKOU_COLOR = PRIMARY
 COLORSCALE = [(i / (len(SEQUENTIAL) - 1), c) for i, c in enumerate(SEQUENTIAL)]
 # maps stop one step short of the darkest blue: region names are written on the fills in dark text
 MAP_COLORSCALE = [(i / (len(SEQUENTIAL) - 2), c) for i, c in enumerate(SEQUENTIAL[:-1])]
-SYMBOLS = {"published": "circle", "derived": "circle-open", "low_confidence": "diamond-open"}
-PATTERNS = {"published": "", "derived": "/", "low_confidence": "x"}
+SYMBOLS = {"published": "circle", "compiled": "square-open", "derived": "circle-open", "low_confidence": "diamond-open"}
+PATTERNS = {"published": "", "compiled": ".", "derived": "/", "low_confidence": "x"}
+# qualities drawn apart from the published ones, in legend order
+MARKED = ("compiled", "derived", "low_confidence")
+COMPILED_TEXT = "#57606a"  # a third-party figure in the census table: grey, not a 公布数
 DECIMALS = {
     "persons": 0,
     "‰": 2,
@@ -63,6 +76,7 @@ class Vocab:
     bases: Mapping[str, str]
     words: Mapping[str, str] = field(default_factory=dict)  # source, file, quality, basis, year, missing, …
     columns: Mapping[str, str] = field(default_factory=dict)  # table headers: region_code, name, population, …
+    tiers: Mapping[str, str] = field(default_factory=dict)  # source tier → name; "" → tier not stated
 
     def paren(self, head: str, inner: str) -> str:
         """``head（inner）`` in Chinese, ``head (inner)`` in English."""
@@ -109,10 +123,15 @@ def figure_hover(row: Mapping[str, object] | pd.Series, vocab: Vocab, *, with_re
         lines.append(f"{fmt(row['value'], unit)} {vocab.units.get(unit, unit)}")
     lines.append(vocab.label("basis", vocab.bases.get(str(row["basis"]), row["basis"])))
     lines.append(vocab.label("quality", vocab.qualities.get(str(row["quality"]), row["quality"])))
+    tier = tier_label(row.get("source_tier"), row["quality"], vocab.tiers)
+    if tier:
+        lines.append(vocab.label("tier", tier))
     if pd.notna(row.get("reference_date")):  # type: ignore[call-overload]
         lines.append(vocab.label("reference_date", pd.Timestamp(row["reference_date"]).date().isoformat()))  # type: ignore[arg-type]
     if pd.notna(row.get("source")):  # type: ignore[call-overload]
         lines.append(vocab.label("source", _wrap(str(row["source"]))))
+    if pd.notna(row.get("official_source")) and row["quality"] != MISSING:  # type: ignore[call-overload]
+        lines.append(vocab.label("official_source", _wrap(str(row["official_source"]))))
     if pd.notna(row.get("source_file")):  # type: ignore[call-overload]
         lines.append(vocab.label("file", row["source_file"]))
     return "<br>".join(lines)
@@ -223,10 +242,11 @@ def series_grid(
     # shapes and axes in one update: fig.add_vrect / update_yaxes per panel re-validate the layout each time
     fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes], **axes)
     _legend_marker(fig, vocab.qualities["published"], color=LINE_COLOR, size=9, symbol="circle")
-    _legend_marker(fig, vocab.qualities["derived"], color=LINE_COLOR, size=9, symbol="circle-open", line={"width": 2})
-    _legend_marker(
-        fig, vocab.qualities["low_confidence"], color=LINE_COLOR, size=9, symbol="diamond-open", line={"width": 2}
-    )
+    present = set(series.loc[series["measure"].isin(measures), "quality"])
+    for quality in (q for q in MARKED if q in present):
+        _legend_marker(
+            fig, vocab.qualities[quality], color=LINE_COLOR, size=9, symbol=SYMBOLS[quality], line={"width": 2}
+        )
     if not other.empty:
         _legend_marker(fig, vocab.bases[HOUSEHOLD_REGISTRATION], color=HUKOU_COLOR, size=10, symbol="square")
     _legend_marker(fig, vocab.words["missing"], color=NO_DATA_COLOR, size=12, symbol="square")
@@ -365,7 +385,7 @@ def census_multiples(
     )
     if highlight is not None and highlight != province_code:
         _legend_marker(fig, vocab.words["selected"], color=HIGHLIGHT, size=10, symbol="square")
-    for quality in ("derived", "low_confidence"):
+    for quality in MARKED:
         if (prefs["quality"] == quality).any():
             # a bar, so the legend shows the hatching itself
             fig.add_trace(
@@ -442,7 +462,7 @@ def vital_heatmap(
     cell = part.set_index(["region_code", "year"])
     hukou = other[other["measure"] == measure].set_index(["region_code", "year"])
     z, hover, text = [], [], []
-    marks = {"derived": "*", "low_confidence": "?"}
+    marks = {"compiled": "‡", "derived": "*", "low_confidence": "?"}
     for code in regions:
         zr, hr, tr = [], [], []
         for year in years:
@@ -590,12 +610,14 @@ def association_hover(
                 lines.append("  " + vocab.label("source", assoc_source))
                 if (code, "population") in rows.index:
                     pop = rows.loc[(code, "population")]
+                    tier = tier_label(pop.get("source_tier"), pop["quality"], vocab.tiers)
                     lines.append(
                         "  "
                         + vocab.label(
                             "population",
                             f"{fmt(pop['value'], 'persons')} · {CENSUS_YEAR} · "
-                            f"{vocab.qualities.get(str(pop['quality']), pop['quality'])}",
+                            f"{vocab.qualities.get(str(pop['quality']), pop['quality'])}"
+                            + (f" · {tier}" if tier else ""),
                         )
                     )
                     if pd.notna(pop["source"]):
@@ -609,6 +631,8 @@ def association_hover(
                     else f"{fmt(fig['value'], unit)} {vocab.units.get(unit, unit)}"
                 )
                 quality = vocab.qualities.get(str(fig["quality"]), fig["quality"])
+                tier = tier_label(fig.get("source_tier"), fig["quality"], vocab.tiers)
+                quality += f" · {tier}" if tier else ""
                 lines.append(f"{vocab.measures[m]}{vocab.words['colon']}{shown} · {CENSUS_YEAR} · {quality}")
                 if pd.notna(fig["source"]):
                     lines.append("  " + vocab.label("source", _wrap(str(fig["source"]))))
@@ -658,6 +682,7 @@ def census_table(census: pd.DataFrame, vocab: Vocab, *, measures: Sequence[str],
     styles = pd.DataFrame("", index=table.index, columns=table.columns)
     for m in measures:
         styles.loc[quality[m].isin(["derived", "low_confidence"]).to_numpy(), headers[m]] = "font-style: italic"
+        styles.loc[(quality[m] == "compiled").to_numpy(), headers[m]] = f"color: {COMPILED_TEXT}"
     if highlight is not None:
         styles.loc[[c == highlight for c in order], :] += ";font-weight: bold"
     return _styled(table, {headers[m]: POPULATION_MEASURES[m] for m in measures}, styles)

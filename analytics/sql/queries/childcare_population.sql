@@ -5,7 +5,9 @@ select
     value as population,
     reference_date,
     quality,
-    source
+    source,
+    source_tier,
+    official_source
 from fct_population_candidates
 where candidate_rank = 1
   and measure = 'population'

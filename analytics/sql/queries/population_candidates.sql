@@ -15,6 +15,8 @@ select
     k.source,
     k.note,
     k.source_file,
+    k.source_tier,
+    k.official_source,
     k.is_bundled,
     k.candidate_rank,
     k.n_candidates
