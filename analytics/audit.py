@@ -46,6 +46,13 @@ USER_ADDED: Final = "user_added"
 USER_CHANGED: Final = "user_changed"
 USER_REMOVED: Final = "user_removed"
 PASSWORD_SET: Final = "password_set"  # noqa: S105 - an event name, not a password
+# An import or rollback is recorded before it takes effect (IMPORT, ROLLBACK: what is about to be
+# published, from which version) and again with its outcome. The outcomes are kept out of EVENTS
+# until the users page has labels for them (pages/users.py looks EVENTS up in its catalog).
+IMPORT_PUBLISHED: Final = "import_published"
+IMPORT_FAILED: Final = "import_failed"
+ROLLBACK_DONE: Final = "rollback_done"
+ROLLBACK_FAILED: Final = "rollback_failed"
 EVENTS: Final = (
     SIGN_IN,
     SIGN_IN_FAILED,

@@ -95,6 +95,36 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """The largest value a numeric column can plausibly take (and it must be finite).
+
+    These are not outlier thresholds (the quality page judges outliers against a county's own
+    months): they catch what no count can be, such as ``inf``, ``1e300`` or a figure typed with its
+    decimals run into it, before it is summed into a province total. ``by`` says what the maximum
+    depends on: nothing (``default`` for every row), a column of the same row (population:
+    ``unit``), or ``indicator_unit`` (progress: the unit of the row's indicator in
+    ``plan/indicators/``). ``per`` maps those values to their maximum; others get ``default``.
+    """
+
+    default: float
+    by: str = ""
+    per: tuple[tuple[str, float], ...] = ()
+    doc: str = ""
+
+    def highest(self) -> float:
+        return max([self.default, *(v for _, v in self.per)])
+
+
+@dataclass(frozen=True)
+class StatusDates:
+    """Which dates a row's status needs (and which it cannot have): an "open" point has opened."""
+
+    column: str
+    needs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # status → columns that must be filled
+    forbids: tuple[tuple[str, tuple[str, ...]], ...] = ()  # status → columns that must be empty
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     group: str  # reference | plan | exports
@@ -104,6 +134,13 @@ class Table:
     schema: pa.Schema
     rules: tuple[Rule, ...] = field(default=())
     doc: str = ""
+    # A nullable column is one whose *cells* may be empty, not one an import file may leave out:
+    # a file without the column would replace every published value of it with null. Only the
+    # columns named here may be absent from an import file (their cells are then empty).
+    import_optional: tuple[str, ...] = ()
+    # numeric column → its plausible maximum (imports refuse non-finite numbers and larger ones)
+    limits: tuple[tuple[str, Limit], ...] = ()
+    status_dates: StatusDates | None = None
 
     @property
     def folder(self) -> str:
@@ -198,6 +235,20 @@ POPULATION = Table(
         _allowed("quality", POPULATION_QUALITY),
         _allowed("source_tier", POPULATION_SOURCE_TIERS),
         Rule("region_code", "region_level", ("province", "prefecture")),
+    ),
+    # a source's caveats: many bulletins have none, and an imported file is added beside the
+    # others (never replacing a published note), so a file without the column loses nothing
+    import_optional=("note",),
+    limits=(
+        (
+            "value",
+            Limit(
+                2e9,
+                by="unit",
+                per=(("%", 100.0), ("‰", 1000.0), ("per 100 females", 1000.0), ("persons per household", 100.0)),
+                doc="persons: 2,000,000,000 (more than China's population)",
+            ),
+        ),
     ),
 )
 
@@ -332,6 +383,17 @@ PROGRESS = Table(
         # own association (its election, a provincial class) is reported at that level
         Rule("region_code", "region_level", ("province", "prefecture", "county")),
     ),
+    limits=(
+        (
+            "value",
+            Limit(
+                10_000_000,
+                by="indicator_unit",
+                per=(("yuan", 1_000_000_000.0), ("%", 100.0)),
+                doc="counts (events, people, households …): 10,000,000 in one report, a sixth of Hunan's people",
+            ),
+        ),
+    ),
 )
 
 CHILDCARE_POINTS = Table(
@@ -366,6 +428,19 @@ CHILDCARE_POINTS = Table(
         Rule("opened_on", "le", "closed_on", "a point cannot close before it opens"),
         Rule("region_code", "region_level", ("county",)),
     ),
+    limits=(
+        ("places", Limit(10_000, doc="a point with more places is a typo (the largest bundled has 100)")),
+        ("subsidy_yuan", Limit(1_000_000_000, doc="one billion yuan for one point")),
+    ),
+    status_dates=StatusDates(
+        "status",
+        needs=(
+            ("under_construction", ("construction_started_on",)),
+            ("open", ("opened_on",)),
+            ("closed", ("closed_on",)),
+        ),
+        forbids=(("open", ("closed_on",)),),
+    ),
 )
 
 TRAININGS = Table(
@@ -395,6 +470,7 @@ TRAININGS = Table(
         _allowed("level", TRAINING_LEVELS),
         Rule("start_date", "le", "end_date", "a class cannot end before it starts"),
     ),
+    status_dates=StatusDates("status", needs=(("held", ("start_date", "end_date")),)),
 )
 
 TRAINING_PARTICIPANTS = Table(
@@ -419,6 +495,9 @@ TRAINING_PARTICIPANTS = Table(
         Rule("completed", "le", "attended", "completed cannot exceed attended"),
         Rule("region_code", "region_level", ("county",)),
     ),
+    limits=tuple(
+        (c, Limit(100_000, doc="people of one county in one class")) for c in ("enrolled", "attended", "completed")
+    ),
 )
 
 INSTRUCTORS = Table(
@@ -441,6 +520,7 @@ INSTRUCTORS = Table(
         Rule("instructors_in_post", "non_negative"),
         Rule("region_code", "region_level", ("village",)),
     ),
+    limits=(("instructors_in_post", Limit(1_000, doc="instructors in one village")),),
 )
 
 TABLES: Mapping[str, Table] = {
@@ -485,12 +565,41 @@ def markdown() -> str:
             out.append("\nRules:\n")
             for r in t.rules:
                 out.append(f"- `{r.column}`: {_rule_text(r)}")
+        if t.status_dates is not None:
+            out.append(f"\nStatus and dates (`{t.status_dates.column}`):\n")
+            for status, cols in t.status_dates.needs:
+                out.append(f"- `{status}` needs {' and '.join(f'`{c}`' for c in cols)}")
+            for status, cols in t.status_dates.forbids:
+                out.append(f"- `{status}` leaves {' and '.join(f'`{c}`' for c in cols)} empty")
+        if t.limits:
+            out.append("\nRanges (finite, and at most):\n")
+            for column, limit in t.limits:
+                out.append(f"- `{column}`: {_limit_text(limit)}")
+        if t.group == "exports" or t.import_optional:
+            optional = ", ".join(f"`{c}`" for c in t.import_optional)
+            out.append(
+                "\nAn import file has every column above"
+                + (f" except possibly {optional} (its cells are then empty)." if optional else ".")
+            )
         out.append("")
     out.append("### Population measures\n")
     out.append("| measure | unit |")
     out.append("|---|---|")
     out.extend(f"| `{m}` | {u} |" for m, u in POPULATION_MEASURES.items())
     return "\n".join(out) + "\n"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+
+def _limit_text(limit: Limit) -> str:
+    by = {"unit": "the row's `unit`", "indicator_unit": "the indicator's unit (`unit_en`)"}.get(limit.by, limit.by)
+    per = "; ".join(f"{k}: {_number(v)}" for k, v in limit.per)
+    text = f"{_number(limit.default)}" + (f" ({limit.doc})" if limit.doc else "")
+    if limit.by:
+        text = f"by {by}: {per}; otherwise {text}"
+    return text
 
 
 def _rule_text(rule: Rule) -> str:

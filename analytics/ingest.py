@@ -1,6 +1,6 @@
 """Import exports: read, normalise, validate against the contract, publish atomically.
 
-``python -m analytics.ingest PATH... [--data-dir DIR] [--table NAME] [--scope CODE] [--dry-run]``
+``python -m analytics.ingest PATH... [--data-dir DIR] [--table NAME] [--scope CODE] [--dry-run] [--allow-nulls]``
 ``python -m analytics.ingest --rollback [--to VERSION]``   ``python -m analytics.ingest --versions``
 
 What a real monthly export looks like decides the order of work:
@@ -14,8 +14,11 @@ What a real monthly export looks like decides the order of work:
 4. validate every rule of the contract plus what only an import can know (known
    indicators, periods in the plan year, scope, numerator ≤ denominator against what is
    already published), grouped so that 10,000 bad rows read as a few lines;
-5. on no error, publish one new version with analytics/publish.py: rows replace published
-   rows with the same key; on any error, nothing is written.
+5. under the publish lock, against the version in force at that moment, merge (rows replace
+   published rows with the same key) and check what only the published data can tell: a
+   numerator above its denominator, published values an import would empty, a replaced row
+   outside the analyst's scope; on no error, publish one new version with analytics/publish.py
+   (audited before it takes effect); on any error, nothing is written.
 
 The report speaks Chinese and English; the import page shows the same findings as a table.
 """
@@ -25,8 +28,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import getpass
 import hashlib
 import io
+import os
 import re
 import sys
 import unicodedata
@@ -35,13 +40,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analytics import publish
+from analytics import audit, publish
 from analytics.contract import TABLES, Table
-from analytics.validate import MAX_EXAMPLES, Problem, check_values
+from analytics.validate import MAX_EXAMPLES, Problem, check_limits, check_status_dates, check_values
 
 # Tables an import may carry. Regions, plan items, indicators and targets are the
 # association's plan and the real reference data: they change through their build
@@ -76,6 +83,16 @@ REGION_LEVELS: Mapping[str, tuple[str, ...]] = {
 }
 # Reports of a month arrive after it ends; these tables say which month they report on.
 PERIOD_TABLES = ("progress", "instructors")
+# Texts that programs write for "no value". In a cell they are a mistake, not an empty cell: the
+# figure was lost on the way (a pandas or database export), and reading them as empty would hide it.
+PLACEHOLDERS = frozenset({"nan", "NaN", "NAN", "None", "none", "NONE", "NaT", "nat", "<NA>", "<na>", "null", "NULL"})
+# A number with separators is read only when they group its digits in threes (1,234,567 or
+# 1 234 567, one kind of separator): "1,5" is a decimal comma and "2.301,5" a European number,
+# and stripping their commas would publish 15 and 2.3015.
+_GROUPED = re.compile(r"[+-]?\d{1,3}([,\s_'])\d{3}(?:\1\d{3})*(?:\.\d+)?")
+_SEPARATOR = re.compile(r"[,\s_']")
+# Excel sheets often carry a title above the header: the header is looked for in the first rows.
+HEADER_SEARCH_ROWS = 10
 
 # code → (Chinese, English). Placeholders come from Finding.detail.
 MESSAGES: Mapping[str, tuple[str, str]] = {
@@ -140,12 +157,41 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{numerator} is above {denominator} of the same region and month ({denominator_value})",
     ),
     "out_of_scope": ("地区不属于您的范围 {scope}", "region is outside your scope {scope}"),
+    "out_of_scope_replaced": (
+        "将替换的已发布行属于地区 {region}，不在您的范围 {scope} 内",
+        "the published row it would replace is of region {region}, outside your scope {scope}",
+    ),
+    "placeholder_text": (
+        "单元格是占位文字，不是数值：没有数值请留空",
+        "the cell holds a placeholder text, not a value: leave it empty when there is no value",
+    ),
+    "decimal_comma": (
+        "千位分隔符（逗号、空格）只能每三位一组（如 1,234,567）；小数请用小数点（1.5），不能用逗号",
+        "a thousands separator (comma, space) must group the digits in threes (1,234,567); "
+        "write decimals with a point (1.5), not a comma",
+    ),
+    "not_finite": ("不是有限的数（inf、NaN）", "not a finite number (inf, NaN)"),
+    "above_max": ("数值大于合理上限 {max}", "number above the plausible maximum {max}"),
+    "status_needs_date": ("状态为 {status} 时，{column} 不能为空", "status {status} needs a {column}"),
+    "status_forbids_date": ("状态为 {status} 时，{column} 应为空", "status {status} cannot have a {column}"),
+    "would_empty": (
+        "会把已发布的 {n} 个值清空（主键相同的行在文件中此列为空）；确需清空，请勾选“允许清空已发布的值”或加 --allow-nulls",
+        "would empty {n} published values (rows with the same key have this column empty in the file); "
+        "if that is meant, tick 'allow emptying published values' or pass --allow-nulls",
+    ),
+    "audit_failed": ("{error}", "{error}"),
     # notes: not errors
     "note_encoding": ("按 {encoding} 编码读取", "read as {encoding}"),
     "note_region_names": ("地区名称已换成代码：{mapping}", "region names replaced by codes: {mapping}"),
     "note_numbers": ("已去掉数字中的千位分隔符或全角字符", "thousands separators or full-width digits removed"),
     "note_replaces": ("将替换已发布数据中主键相同的 {n} 行", "replaces {n} published rows with the same key"),
     "note_month_filled": ("只写了年月，按该月最后一天处理", "year and month only: read as the month's last day"),
+    "note_header_row": (
+        "表头在第 {row} 行：上面的 {above} 行（标题）已跳过",
+        "the header is on row {row}: the {above} row(s) above it (a title) were skipped",
+    ),
+    "note_same_path": ("同一文件给了 {n} 次，只读一次", "the same file was given {n} times: read once"),
+    "note_empties": ("清空已发布的 {n} 个值（已允许）", "empties {n} published values (allowed)"),
 }
 
 
@@ -164,7 +210,8 @@ class Finding:
     error: bool = True
 
     def reason(self, lang: str) -> str:
-        zh, en = MESSAGES[self.code]
+        # a finding may word its code's problem more precisely (detail "message": another key)
+        zh, en = MESSAGES[self.detail.get("message", self.code)]
         template = zh if lang == "zh" else en
         return template.format(**{"hint": "", **self.detail})
 
@@ -203,11 +250,16 @@ class FileResult:
     """One input file after reading, normalising and checking."""
 
     path: Path
+    label: str = ""  # how the report names the file: its name, or enough of its path to tell two apart
+    sha256: str = ""  # of the bytes that were checked
     table: str | None = None
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
     data: pa.Table | None = None  # normalised rows in the contract's schema
     origin: pd.DataFrame | None = None  # per row: sheet and file row, for reporting
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.path.name
 
     @property
     def errors(self) -> list[Finding]:
@@ -261,9 +313,9 @@ class Report:
             for r in self.files:
                 what = r.table or ("?" if lang == "en" else "未知表")
                 out.append(
-                    f"  {r.path.name} → {what}, {r.rows:,} {'行' if lang == 'zh' else 'rows'}"
+                    f"  {r.label} → {what}, {r.rows:,} {'行' if lang == 'zh' else 'rows'}"
                     if lang == "zh"
-                    else f"  {r.path.name} → table {what}, {r.rows:,} rows"
+                    else f"  {r.label} → table {what}, {r.rows:,} rows"
                 )
                 out.extend(_finding_lines(r.findings, lang))
             if self.findings:
@@ -322,10 +374,13 @@ _SUFFIX_KINDS = {
 }
 
 
-def read_sheets(path: Path, findings: list[Finding]) -> list[Sheet]:
-    """Every sheet of ``path`` with its cells as the file has them; problems go to ``findings``."""
-    name = path.name
-    raw = path.read_bytes()
+def read_sheets(path: Path, findings: list[Finding], *, raw: bytes | None = None, name: str = "") -> list[Sheet]:
+    """Every sheet of ``path`` with its cells as the file has them; problems go to ``findings``.
+
+    ``raw`` is the file's bytes when already read; ``name`` is how findings name the file.
+    """
+    name = name or path.name
+    raw = path.read_bytes() if raw is None else raw
     if not raw.strip():
         findings.append(Finding(name, "empty_file"))
         return []
@@ -340,11 +395,15 @@ def read_sheets(path: Path, findings: list[Finding]) -> list[Sheet]:
         return []
     try:
         if actual == "parquet":
-            table = pq.read_table(io.BytesIO(raw))
-            return [Sheet(name, "", table.to_pandas(), header_rows=0)]
+            return [Sheet(name, "", _parquet_frame(pq.read_table(io.BytesIO(raw))), header_rows=0)]
         if actual == "xlsx":
-            book = pd.read_excel(io.BytesIO(raw), sheet_name=None, dtype=object, engine="openpyxl")
-            return [Sheet(name, str(sheet), frame) for sheet, frame in book.items() if not frame.empty]
+            book = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+            sheets = []
+            for sheet, cells in book.items():
+                found = _with_header(name, str(sheet), cells, findings)
+                if found is not None and not found.frame.empty:
+                    sheets.append(found)
+            return sheets
         for encoding in ENCODINGS:
             try:
                 text = raw.decode(encoding)
@@ -359,6 +418,57 @@ def read_sheets(path: Path, findings: list[Finding]) -> list[Sheet]:
     except Exception as exc:  # any reader failure is the file's problem, reported as such
         findings.append(Finding(name, "unreadable", detail={"error": f"{type(exc).__name__}: {exc}"[:300]}))
         return []
+
+
+def _parquet_frame(table: pa.Table) -> pd.DataFrame:
+    """A Parquet file's rows; a float NaN (a value in Parquet, unlike null) becomes the text "NaN".
+
+    pandas reads both null and NaN as NaN, which would publish a NaN as an empty cell; as text it
+    is reported like the "NaN" a CSV carries.
+    """
+    frame: pd.DataFrame = table.to_pandas()
+    for i, column in enumerate(table.schema):
+        if pa.types.is_floating(column.type):
+            nan = pc.fill_null(pc.is_nan(table.column(i)), False).to_numpy(zero_copy_only=False)
+            if nan.any():
+                cells = frame.iloc[:, i].astype(object)
+                cells[nan] = "NaN"
+                frame[frame.columns[i]] = cells
+    return frame
+
+
+def _header_score(cells: Iterable[object]) -> int:
+    """How many of the cells name a column of one importable table (the best table's count)."""
+    names = {_clean_header(c) for c in cells if isinstance(c, str)}
+    return max(len(names & set(TABLES[t].schema.names)) for t in IMPORTABLE)
+
+
+def _with_header(name: str, sheet: str, cells: pd.DataFrame, findings: list[Finding]) -> Sheet | None:
+    """A sheet read without a header, with its header found: row 1, or a row below a title.
+
+    A title row ("2023年7月工作进展报表") above the header would otherwise read as one unknown
+    column and every real column missing; the header is the first of the first rows that names
+    more of a table's columns than row 1 does, and the report says where it was found.
+    """
+    if cells.empty:
+        return None
+    scores = [_header_score(cells.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(cells)))]
+    at = 0
+    best = max(scores)
+    if best > scores[0]:
+        at = scores.index(best)
+        findings.append(
+            Finding(name, "note_header_row", sheet=sheet, detail={"row": str(at + 1), "above": str(at)}, error=False)
+        )
+    header = [
+        f"Unnamed: {i}" if (pd.isna(v) if not isinstance(v, str) else not v.strip()) else v
+        for i, v in enumerate(cells.iloc[at])
+    ]
+    frame = cells.iloc[at + 1 :].set_axis(header, axis=1).reset_index(drop=True)
+    # what pandas drops when it reads the header itself: rows empty to the end of the sheet
+    filled = frame.notna().any(axis=1).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    return Sheet(name, sheet, frame.iloc[:last], header_rows=at + 1)
 
 
 def _clean_header(name: object) -> str:
@@ -391,9 +501,12 @@ def guess_table(file_name: str, sheet: str, columns: Sequence[str]) -> tuple[str
 
 
 def _as_text(col: pd.Series) -> pd.Series:
-    """Cells as stripped NFKC text; empty cells NA. Excel numbers like 430100.0 lose the .0."""
+    """Cells as stripped NFKC text; empty cells NA. Excel numbers like 430100.0 lose the .0.
+
+    Only a cell with nothing in it is empty: the text "NaN" or "None" stays (see PLACEHOLDERS).
+    """
     text = col.astype("string").str.normalize("NFKC").str.strip()
-    text = text.mask(text.isin(["", "nan", "NaN", "None", "NaT", "<NA>"]))
+    text = text.mask(text == "")
     numeric = col.map(lambda v: isinstance(v, float) and v.is_integer())
     if bool(numeric.any()):
         text = text.mask(numeric, col[numeric].map(lambda v: str(int(v))).astype("string"))
@@ -411,11 +524,19 @@ def _values(series: pd.Series, mask: pd.Series) -> tuple[str, ...]:
     return tuple(bad.drop_duplicates().head(3))
 
 
-def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(numbers, had_separators): '1,234' / '1，234' / '1 234' / '１２３４' → 1234."""
-    stripped = text.str.replace(r"[,，\s_']", "", regex=True)
-    changed = text.notna() & (stripped != text)
-    return pd.to_numeric(stripped, errors="coerce"), changed
+def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, had_separators, misplaced_separators): '1,234' / '1，234' / '1 234' / '１２３４' → 1234.
+
+    ``text`` is NFKC already (a full-width comma is a comma). Separators are taken out only where
+    they group the digits in threes; '1,5' and '2.301,5' are misplaced (a decimal comma), not 15.
+    """
+    has_separator = text.str.contains(_SEPARATOR).fillna(False).astype(bool)
+    grouped = text.str.fullmatch(_GROUPED).fillna(False).astype(bool)
+    without = text.str.replace(_SEPARATOR, "", regex=True)
+    # a number once its separators are gone, but not grouped in threes: '1,5', '2.301,5', '12,34'
+    misplaced = has_separator & ~grouped & pd.to_numeric(without, errors="coerce").notna()
+    stripped = text.where(~grouped, without).mask(misplaced)
+    return pd.to_numeric(stripped, errors="coerce"), grouped, misplaced
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?(?:[ T]00:00(?::00)?)?$")
@@ -466,7 +587,9 @@ def _normalise(sheet: Sheet, table: Table, regions: pd.DataFrame, findings: list
             hint = {"hint": f"（是否应为 {near[0]}？）" if near else ""}
             findings.append(Finding(name, "unknown_column", h, tab, detail=hint))
             stop = True
-    missing = [c for c in wanted if c not in headers and not table.schema.field(c).nullable]
+    # a nullable column may have empty cells, but a file without the column would empty every
+    # published value of it: only the contract's import_optional columns may be left out
+    missing = [c for c in wanted if c not in headers and c not in table.import_optional]
     for c in missing:
         findings.append(Finding(name, "missing_column", c, tab))
         stop = True
@@ -483,45 +606,52 @@ def _normalise(sheet: Sheet, table: Table, regions: pd.DataFrame, findings: list
     frame = frame.reset_index(drop=True)
     origin = pd.DataFrame({"row": frame.index + sheet.header_rows + 1})
     out: dict[str, pd.Series] = {}
+    # cells reported here as unreadable: empty afterwards, and not reported again as "required"
+    reported: dict[str, pd.Series] = {}
     region_levels = REGION_LEVELS.get(table.name, ())
+
+    def report(code: str, column: str, mask: pd.Series, shown: pd.Series, error: bool = True) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            rows, n = _row_numbers(mask, origin)
+            findings.append(Finding(name, code, column, tab, rows, n, _values(shown, mask), error=error))
+            if error:
+                reported[column] = reported.get(column, pd.Series(False, index=mask.index)) | mask
+
     for f in table.schema:
         col = frame[f.name] if f.name in frame else pd.Series([None] * len(frame), dtype=object)
-        text = _as_text(col)
+        raw_text = _as_text(col)
+        placeholder = raw_text.isin(PLACEHOLDERS).fillna(False).astype(bool)
+        report("placeholder_text", f.name, placeholder, raw_text)
+        text = raw_text.mask(placeholder)
         if f.name == "region_code" and region_levels:
-            out[f.name] = _region_codes(text, region_levels, regions, sheet, origin, findings)
+            codes = _region_codes(text, region_levels, regions, sheet, origin, findings)
+            reported[f.name] = reported.get(f.name, placeholder) | (text.notna() & codes.isna())
+            out[f.name] = codes
         elif pa.types.is_integer(f.type) or pa.types.is_floating(f.type):
-            nums, changed = _numbers(text)
-            bad = text.notna() & nums.isna()
-            if bad.any():
-                rows, n = _row_numbers(bad, origin)
-                findings.append(Finding(name, "not_a_number", f.name, tab, rows, n, _values(text, bad)))
-            if changed.any() and not bad.all():
-                rows, n = _row_numbers(changed & ~bad, origin)
-                if n:
-                    findings.append(
-                        Finding(name, "note_numbers", f.name, tab, rows, n, _values(text, changed), error=False)
-                    )
+            nums, changed, misplaced = _numbers(text)
+            report("decimal_comma", f.name, misplaced, text)
+            bad = text.notna() & nums.isna() & ~misplaced
+            report("not_a_number", f.name, bad, text)
+            if changed.any():
+                report("note_numbers", f.name, changed, text, error=False)
+            infinite = nums.notna() & ~np.isfinite(nums.fillna(0.0).astype("float64"))
+            report("not_finite", f.name, infinite, text)
+            nums = nums.where(~infinite)
             if pa.types.is_integer(f.type):
                 frac = nums.notna() & (nums % 1 != 0)
-                if frac.any():
-                    rows, n = _row_numbers(frac, origin)
-                    findings.append(Finding(name, "not_an_integer", f.name, tab, rows, n, _values(text, frac)))
+                report("not_an_integer", f.name, frac, text)
                 limit = 2 ** (f.type.bit_width - 1) - 1
                 big = nums.notna() & (nums.abs() > limit)
-                if big.any():
-                    rows, n = _row_numbers(big, origin)
-                    findings.append(Finding(name, "out_of_range", f.name, tab, rows, n, _values(text, big)))
+                report("out_of_range", f.name, big, text)
                 nums = nums.where(~(frac | big))
                 out[f.name] = nums.astype("Int64")
             else:
                 out[f.name] = nums.astype("Float64")
         elif pa.types.is_date32(f.type):
             month_end_ok = f.name == "period_end"
-            dates, month_only = _dates(col, text, month_end_ok)
-            bad = text.notna() & dates.isna()
-            if bad.any():
-                rows, n = _row_numbers(bad, origin)
-                findings.append(Finding(name, "not_a_date", f.name, tab, rows, n, _values(text, bad)))
+            dates, month_only = _dates(col.mask(placeholder), text, month_end_ok)
+            report("not_a_date", f.name, text.notna() & dates.isna(), text)
             if month_only.any():
                 rows, n = _row_numbers(month_only, origin)
                 findings.append(Finding(name, "note_month_filled", f.name, tab, rows, n, error=False))
@@ -531,15 +661,13 @@ def _normalise(sheet: Sheet, table: Table, regions: pd.DataFrame, findings: list
             truth = low.map(
                 {"true": True, "1": True, "是": True, "yes": True, "false": False, "0": False, "否": False, "no": False}
             )
-            bad = text.notna() & truth.isna()
-            if bad.any():
-                rows, n = _row_numbers(bad, origin)
-                findings.append(Finding(name, "not_a_boolean", f.name, tab, rows, n, _values(text, bad)))
+            report("not_a_boolean", f.name, text.notna() & truth.isna(), text)
             out[f.name] = truth.astype("boolean")
         else:
             out[f.name] = text
     result = pd.DataFrame(out)
     result.attrs["origin"] = origin
+    result.attrs["reported"] = reported
     return result
 
 
@@ -651,7 +779,7 @@ def reference(folder: Path) -> Reference:
 def _from_problem(p: Problem, table: Table, sheet: Sheet, origin: pd.DataFrame) -> Finding:
     numbers = origin["row"].to_numpy()
     rows = tuple(int(numbers[r]) for r in p.rows)
-    detail: dict[str, str] = {}
+    detail: dict[str, str] = dict(p.detail)
     rule = next((r for r in table.rules if r.column == p.column), None)
     if p.code == "greater_than" and rule is not None:
         detail = {"column": p.column, "other": str(rule.arg)}
@@ -693,7 +821,12 @@ def _check(
     """Every rule of the contract and of an import on one sheet's normalised rows."""
     origin: pd.DataFrame = df.attrs["origin"]
     # region_level is checked below with every row's mask, so it is left out of the contract pass
-    for p in check_values(table, df, regions=None):
+    problems = check_values(table, df, regions=None, reported=df.attrs.get("reported"))
+    units = ref.indicators.drop_duplicates("indicator_id")
+    unit_of = {str(i): str(u) for i, u in zip(units["indicator_id"], units["unit_en"], strict=True)}
+    problems += check_limits(table, df, indicator_units=unit_of)
+    problems += check_status_dates(table, df)
+    for p in problems:
         findings.append(_from_problem(p, table, sheet, origin))
     regions = ref.regions.set_index("region_code")
     if "region_code" in df and table.name in REGION_LEVELS:
@@ -865,14 +998,26 @@ def _ratio_findings(merged: pa.Table, imported: pa.Table, ref: Reference) -> lis
 
 
 def check_file(
-    path: Path, ref: Reference, *, table: str | None = None, scope: str | None = None, today: dt.date | None = None
+    path: Path,
+    ref: Reference,
+    *,
+    table: str | None = None,
+    scope: str | None = None,
+    today: dt.date | None = None,
+    label: str | None = None,
 ) -> FileResult:
-    """Read, normalise and check one file; its rows in the contract's schema when it has no error."""
-    result = FileResult(path)
+    """Read, normalise and check one file; its rows in the contract's schema when it has no error.
+
+    ``label`` is how the report names the file (default: its name).
+    """
+    result = FileResult(path, label or path.name)
+    name = result.label
     today = today or dt.date.today()
-    sheets = read_sheets(path, result.findings)
+    raw = path.read_bytes()  # once: the bytes checked are the bytes hashed for the record
+    result.sha256 = hashlib.sha256(raw).hexdigest()
+    sheets = read_sheets(path, result.findings, raw=raw, name=name)
     if not sheets and not result.errors:
-        result.findings.append(Finding(path.name, "no_rows"))
+        result.findings.append(Finding(name, "no_rows"))
     frames: list[pa.Table] = []
     origins: list[pd.DataFrame] = []
     for sheet in sheets:
@@ -881,26 +1026,26 @@ def check_file(
         chosen = table or named or by_columns
         if chosen is None:
             result.findings.append(
-                Finding(path.name, "unknown_table", sheet=sheet.sheet, detail={"tables": ", ".join(IMPORTABLE)})
+                Finding(name, "unknown_table", sheet=sheet.sheet, detail={"tables": ", ".join(IMPORTABLE)})
             )
             continue
         if chosen not in IMPORTABLE:
-            result.findings.append(Finding(path.name, "not_importable", sheet=sheet.sheet, detail={"table": chosen}))
+            result.findings.append(Finding(name, "not_importable", sheet=sheet.sheet, detail={"table": chosen}))
             continue
         if by_columns and by_columns != chosen and not set(TABLES[chosen].schema.names) <= set(columns):
             result.findings.append(
-                Finding(path.name, "wrong_table", sheet=sheet.sheet, detail={"named": chosen, "actual": by_columns})
+                Finding(name, "wrong_table", sheet=sheet.sheet, detail={"named": chosen, "actual": by_columns})
             )
             continue
         if result.table and result.table != chosen:
             result.findings.append(
-                Finding(path.name, "wrong_table", sheet=sheet.sheet, detail={"named": result.table, "actual": chosen})
+                Finding(name, "wrong_table", sheet=sheet.sheet, detail={"named": result.table, "actual": chosen})
             )
             continue
         result.table = chosen
         contract = TABLES[chosen]
         if sheet.frame.empty:
-            result.findings.append(Finding(path.name, "no_rows", sheet=sheet.sheet))
+            result.findings.append(Finding(name, "no_rows", sheet=sheet.sheet))
             continue
         df = _normalise(sheet, contract, ref.regions, result.findings)
         if df is None:
@@ -921,13 +1066,14 @@ def check_file(
 
 
 def _cross_duplicates(results: Sequence[FileResult], table: Table, findings: list[Finding]) -> None:
-    """Keys that occur in more than one file or sheet of one import."""
+    """Keys that occur in more than one file or sheet of one import (files told apart by their label,
+    which is unique per path: two files of the same name in different folders are two files)."""
     parts = []
     for r in results:
         if r.data is None or r.origin is None:
             continue
         keys = _key_frame(r.data, table)
-        keys["_file"] = r.path.name
+        keys["_file"] = r.label
         keys["_sheet"] = r.origin["sheet"].to_numpy()
         keys["_row"] = r.origin["row"].to_numpy()
         parts.append(keys)
@@ -958,6 +1104,186 @@ def _cross_duplicates(results: Sequence[FileResult], table: Table, findings: lis
         )
 
 
+def _os_user() -> str:
+    """The operating-system account running this process: who an import from the command line is by."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
+        return f"uid:{os.getuid()}"
+
+
+def _labels(paths: Sequence[Path]) -> list[str]:
+    """A name per file, unique within the import: the base name, or as many of the path's last
+    parts as it takes to tell two files of the same name apart (``x/progress.csv``)."""
+    parts = [Path(os.path.realpath(p)).parts for p in paths]
+    out = []
+    for mine in parts:
+        k = 1
+        while k < len(mine) and sum(1 for other in parts if other[-k:] == mine[-k:]) > 1:
+            k += 1
+        out.append("/".join(mine[-k:]))
+    return out
+
+
+def _identify(paths: Sequence[Path], labels: Sequence[str] | None) -> tuple[list[Path], list[str], list[Finding]]:
+    """The files of one import, each once (a file is its path, not its name), with their labels."""
+    kept: list[Path] = []
+    given: list[str] = []
+    times: dict[str, int] = {}
+    for i, p in enumerate(paths):
+        key = os.path.realpath(p)
+        times[key] = times.get(key, 0) + 1
+        if times[key] == 1:
+            kept.append(Path(p))
+            given.append(labels[i] if labels is not None else "")
+    names = given if labels is not None else _labels(kept)
+    # labels from a caller (the page's uploads) must still tell the files apart
+    seen: dict[str, int] = {}
+    unique = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        unique.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    notes = [
+        Finding(unique[kept.index(Path(p))], "note_same_path", detail={"n": str(n)}, error=False)
+        for p, n in ((next(q for q in kept if os.path.realpath(q) == k), n) for k, n in times.items())
+        if n > 1
+    ]
+    return kept, unique, notes
+
+
+def _outside(codes: pd.Series, regions: pd.DataFrame, scope: str | None) -> pd.Series:
+    """Codes of regions outside the prefecture ``scope`` (unknown codes are not: they are reported as such)."""
+    if not scope or scope == "430000" or len(scope) != 6:
+        return pd.Series(False, index=codes.index)
+    by_code = regions.set_index("region_code")
+    level = codes.map(by_code["level"])
+    prefecture = codes.map(by_code["prefecture_code"]).where(codes != scope, scope)
+    return (level.notna() & (prefecture != scope)).fillna(False).astype(bool)
+
+
+def _replaced_findings(
+    published: pa.Table,
+    new: pa.Table,
+    origin: pd.DataFrame,
+    table: Table,
+    ref: Reference,
+    scope: str | None,
+    allow_nulls: bool,
+) -> list[Finding]:
+    """What the rows an import replaces say about it: published values it would empty, and
+    replaced rows of a region outside the analyst's scope.
+
+    ``origin`` has, per row of ``new``: label, sheet, row (as the file shows it). The scope of a
+    replaced row matters only where the key has no region (a childcare point, a training class):
+    with the region in the key, the replaced row has the incoming row's region, checked already.
+    """
+    nullable = [f.name for f in table.schema if f.nullable and f.name not in table.key]
+    with_scope = bool(scope) and "region_code" in table.schema.names and "region_code" not in table.key
+    if published.num_rows == 0 or new.num_rows == 0 or not (nullable or with_scope):
+        return []
+    key = list(table.key)
+    columns = list(dict.fromkeys([*key, *nullable, *(["region_code"] if with_scope else [])]))
+    mine = new.select(columns).to_pandas()
+    theirs = published.select(columns).to_pandas()
+    for k in key:
+        mine[k] = mine[k].astype("string")
+        theirs[k] = theirs[k].astype("string")
+    mine["_i"] = np.arange(len(mine))
+    both = mine.merge(theirs, on=key, how="inner", suffixes=("", "_published"))
+    if both.empty:
+        return []
+    where = origin.iloc[both["_i"].to_numpy()].reset_index(drop=True)
+    both = both.reset_index(drop=True)
+    out: list[Finding] = []
+
+    def add(code: str, column: str, mask: pd.Series, values: pd.Series, error: bool, **detail: str) -> None:
+        for (label, sheet), rows in where[mask].groupby(["label", "sheet"], sort=True):
+            shown = values[rows.index].astype(str).drop_duplicates().head(3)
+            out.append(
+                Finding(
+                    str(label),
+                    code,
+                    column,
+                    str(sheet),
+                    tuple(int(r) for r in rows["row"].head(MAX_EXAMPLES)),
+                    len(rows),
+                    tuple(shown),
+                    {"n": f"{len(rows):,}", **detail},
+                    error=error,
+                )
+            )
+
+    for column in nullable:
+        emptied = both[f"{column}_published"].notna() & both[column].isna()
+        if emptied.any():
+            published_values = both[f"{column}_published"].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+            add("note_empties" if allow_nulls else "would_empty", column, emptied, published_values, not allow_nulls)
+    if with_scope:
+        old = both["region_code_published"].astype("string")
+        outside = _outside(old, ref.regions, scope)
+        if outside.any():
+            names = ref.regions.set_index("region_code")["name_zh"]
+            first = str(old[outside].iloc[0])
+            region = f"{first} {names.get(first, '')}".strip()
+            key_text = both[key].astype(str).agg(" / ".join, axis=1)
+            shown = key_text + ": " + old.astype(str) + " → " + both["region_code"].astype(str)
+            # the code a refusal by scope has, worded for the row it would replace
+            add(
+                "out_of_scope",
+                "region_code",
+                outside,
+                shown,
+                True,
+                scope=str(scope),
+                region=region,
+                message="out_of_scope_replaced",
+            )
+    return out
+
+
+@dataclass
+class _Merged:
+    """An import's tables merged with one published version, and what the merge found."""
+
+    change: publish.Change
+    findings: list[Finding]
+    replaced: dict[str, int]
+
+
+def _merge_with(
+    folder: Path,
+    by_table: Mapping[str, list[FileResult]],
+    ref: Reference,
+    scope: str | None,
+    allow_nulls: bool,
+) -> _Merged:
+    """Merge the import with the version in ``folder``; the checks only published data allows."""
+    replacing: dict[str, pa.Table] = {}
+    appending: dict[str, pa.Table] = {}
+    findings: list[Finding] = []
+    replaced: dict[str, int] = {}
+    for name, group in by_table.items():
+        contract = TABLES[name]
+        new = pa.concat_tables([r.data for r in group if r.data is not None])
+        if name in APPENDED:
+            appending[name] = new
+            continue
+        origin = pd.concat(
+            [r.origin.assign(label=r.label) for r in group if r.origin is not None and r.data is not None],
+            ignore_index=True,
+        )
+        published = _read_table(folder, contract)
+        findings.extend(_replaced_findings(published, new, origin, contract, ref, scope, allow_nulls))
+        merged, n_replaced = _merge(published, new, contract)
+        replacing[name] = merged
+        replaced[name] = n_replaced
+        if n_replaced:
+            findings.append(Finding(group[0].label, "note_replaces", detail={"n": f"{n_replaced:,}"}, error=False))
+        if name == "progress":
+            findings.extend(_ratio_findings(merged, new, ref))
+    return _Merged(publish.Change(tables=replacing, appended=appending, replaced=replaced), findings, replaced)
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -967,15 +1293,29 @@ def ingest(
     user: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    allow_nulls: bool = False,
+    labels: Sequence[str] | None = None,
+    via: str = "api",
 ) -> Report:
     """Check ``paths`` and, when nothing is wrong and not ``dry_run``, publish them as a new version.
 
-    ``data_dir`` is the data root. ``scope`` (a prefecture code) refuses rows of other regions.
+    ``data_dir`` is the data root. ``scope`` (a prefecture code) refuses rows of other regions,
+    incoming or replaced. ``user`` is who imports (default: the operating-system account);
+    ``allow_nulls`` lets the import empty published values; ``labels`` name the files in the
+    report (default: their names, or enough of their paths to tell two apart); ``via`` says in the
+    audit log where the import came from (cli, page). Every import that is not a dry run is in
+    the audit log: refused, or announced before it is published and then its outcome.
     """
+    user = user or _os_user()
+    files, names, notes = _identify(paths, labels)
     current = publish.current_dir(data_dir)
+    # regions, indicators and plan years change only through their build scripts, never through
+    # an import, so reading them from the version in force before the lock is safe
     ref = reference(current)
-    results = [check_file(Path(p), ref, table=table, scope=scope, today=today) for p in paths]
-    report = Report(results, [], dry_run=dry_run)
+    results = [
+        check_file(p, ref, table=table, scope=scope, today=today, label=n) for p, n in zip(files, names, strict=True)
+    ]
+    report = Report(results, list(notes), dry_run=dry_run)
     by_table: dict[str, list[FileResult]] = {}
     for r in results:
         if r.table and r.data is not None:
@@ -983,40 +1323,67 @@ def ingest(
     for name, group in by_table.items():
         if len(group) > 1:
             _cross_duplicates(group, TABLES[name], report.findings)
-    if report.errors:
+    detail: dict[str, object] = {"via": via, "scope": scope, "allow_nulls": allow_nulls}
+    if report.errors or not by_table:
+        if not dry_run:
+            _record_refused(data_dir, report, user, {**detail, "parent": publish.current_id(data_dir)})
         return report
-    replacing: dict[str, pa.Table] = {}
-    appending: dict[str, pa.Table] = {}
-    for name, group in by_table.items():
-        contract = TABLES[name]
-        new = pa.concat_tables([r.data for r in group if r.data is not None])
-        if name in APPENDED:
-            appending[name] = new
-            continue
-        merged, n_replaced = _merge(_read_table(current, contract), new, contract)
-        replacing[name] = merged
-        report.replaced[name] = n_replaced
-        if n_replaced:
-            report.findings.append(
-                Finding(group[0].path.name, "note_replaces", detail={"n": f"{n_replaced:,}"}, error=False)
-            )
-        if name == "progress":
-            report.findings.extend(_ratio_findings(merged, new, ref))
-    if report.errors or dry_run or not (replacing or appending):
+    if dry_run:
+        merged = _merge_with(current, by_table, ref, scope, allow_nulls)
+        report.findings.extend(merged.findings)
+        report.replaced = merged.replaced
         return report
-    files = [
-        {
-            "name": r.path.name,
-            "table": r.table,
-            "rows": r.rows,
-            "sha256": hashlib.sha256(r.path.read_bytes()).hexdigest(),
-        }
-        for r in results
-    ]
-    report.published = publish.publish(
-        data_dir, replacing, appended=appending, user=user, files=files, replaced=report.replaced
-    )
+    parents: list[str] = []
+
+    def build(parent: str, folder: Path) -> publish.Change | None:
+        # under the publish lock: ``parent`` stays in force until this import's version replaces it
+        parents.append(parent)
+        merged = _merge_with(folder, by_table, ref, scope, allow_nulls)
+        report.findings.extend(merged.findings)
+        report.replaced = merged.replaced
+        if any(f.error for f in merged.findings):
+            return None
+        return publish.Change(
+            tables=merged.change.tables,
+            appended=merged.change.appended,
+            replaced=merged.replaced,
+            files=[_file_record(r, via) for r in results],
+        )
+
+    try:
+        report.published = publish.publish(data_dir, build, user=user, detail=detail)
+    except publish.PublishError as error:
+        report.findings.append(Finding("", "audit_failed", detail={"error": str(error)}))
+        return report
+    if report.published is None:
+        _record_refused(data_dir, report, user, {**detail, "parent": parents[-1] if parents else None})
     return report
+
+
+def _file_record(r: FileResult, via: str) -> dict[str, object]:
+    entry: dict[str, object] = {"name": r.label, "table": r.table, "rows": r.rows, "sha256": r.sha256}
+    if via == "cli":
+        entry["path"] = str(r.path.resolve())  # the page's uploads live in a temporary folder
+    return entry
+
+
+def _record_refused(root: Path, report: Report, user: str, detail: Mapping[str, object]) -> None:
+    """A refused import in the audit log: who tried what, and why."""
+    try:
+        audit.record(
+            root,
+            audit.IMPORT_REFUSED,
+            user,
+            {
+                **detail,
+                "files": [_file_record(r, str(detail.get("via"))) for r in report.files],
+                "problems": sorted({f.code for f in report.errors}),
+            },
+        )
+    except OSError as error:
+        report.findings.append(
+            Finding("", "audit_failed", detail={"error": f"audit log not written: {error.strerror or error}"})
+        )
 
 
 # ------------------------------------------------------------------------------- command line
@@ -1033,13 +1400,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="data root (default: FPA_DATA_DIR or data/)")
     parser.add_argument("--table", choices=IMPORTABLE, help="the table of every file (default: from the file name)")
     parser.add_argument("--scope", help="prefecture code: refuse rows of other regions")
-    parser.add_argument("--user", help="who publishes (recorded with the version)")
+    parser.add_argument(
+        "--user",
+        help="accepted only as your own operating-system account: imports and rollbacks are recorded as "
+        "the account that runs them",
+    )
     parser.add_argument("--dry-run", action="store_true", help="check only; publish nothing")
+    parser.add_argument(
+        "--allow-nulls",
+        action="store_true",
+        help="let the import empty published values (rows with the same key and an empty cell)",
+    )
     parser.add_argument("--rollback", action="store_true", help="put the previous version back in force")
     parser.add_argument("--to", help="with --rollback: the version to put in force")
     parser.add_argument("--versions", action="store_true", help="list the published versions")
     args = parser.parse_args(argv)
     root = (args.data_dir or data_dir_from_env()).resolve()
+    # who did it is the account running the command, never a name typed on the command line
+    user = _os_user()
+    if args.user is not None and args.user != user:
+        print(
+            f"--user 只能是运行本命令的系统账户 {user} / --user can only be the account running this command ({user})",
+            file=sys.stderr,
+        )
+        return 2
     if args.versions:
         current = publish.current_id(root)
         for v in publish.list_versions(root):
@@ -1049,7 +1433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.rollback:
         try:
-            to = publish.rollback(root, args.to, user=args.user)
+            to = publish.rollback(root, args.to, user=user, detail={"via": "cli"})
         except publish.PublishError as exc:
             print(f"回退失败 / rollback failed: {exc}", file=sys.stderr)
             return 1
@@ -1061,7 +1445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print("找不到文件 / file not found: " + ", ".join(str(p) for p in missing), file=sys.stderr)
         return 2
-    report = ingest(args.paths, data_dir=root, table=args.table, scope=args.scope, user=args.user, dry_run=args.dry_run)
+    report = ingest(
+        args.paths,
+        data_dir=root,
+        table=args.table,
+        scope=args.scope,
+        user=user,
+        dry_run=args.dry_run,
+        allow_nulls=args.allow_nulls,
+        via="cli",
+    )
     print(report.text(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
 

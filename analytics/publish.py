@@ -14,6 +14,14 @@ inside that version's folder, and a folder is complete before its id can appear 
 ``CURRENT``. The switch is ``os.replace`` of a small file, atomic on POSIX. A publish
 killed at any point leaves ``CURRENT`` as it was; its half-written folder is under
 ``versions/.staging-*`` and is swept away by the next publish.
+
+Why no import is lost: a publish builds its tables from the version in force *while holding
+the lock* (``publish(root, build)`` calls ``build(parent_id, parent_dir)`` under it), so two
+imports started together are merged one after the other, the second on top of the first.
+
+Every publish and rollback is written to the audit log (analytics/audit.py) under the lock
+*before* it takes effect: the intent (files, their sha256, the parent version, the user), then
+the outcome. A publish whose intent cannot be recorded does not happen.
 """
 
 from __future__ import annotations
@@ -22,18 +30,22 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analytics import audit
 from analytics.contract import MANIFEST_FILE, TABLES
+
+log = logging.getLogger(__name__)
 
 BUNDLED = "bundled"
 VERSIONS = "versions"
@@ -92,6 +104,26 @@ class VersionInfo:
             replaced=dict(replaced),  # type: ignore[call-overload]
             note=str(raw.get("note", "")),
         )
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a publish writes, as built from the version in force (see :func:`publish`).
+
+    ``tables`` (name → whole new content) replace the parent's; ``appended`` (name → rows) add one
+    more file to a table instead: the population table keeps every source file, and its
+    figure-in-force rule picks between them. Every other table is carried over unchanged.
+    """
+
+    tables: Mapping[str, pa.Table] = field(default_factory=dict)
+    appended: Mapping[str, pa.Table] = field(default_factory=dict)
+    files: Sequence[Mapping[str, object]] = ()  # [{name, table, rows, sha256}]
+    replaced: Mapping[str, int] = field(default_factory=dict)
+    note: str = ""
+
+
+# build(parent_id, parent_dir) → the change, or None to publish nothing (its checks failed)
+Builder = Callable[[str, Path], Change | None]
 
 
 def _versions_dir(root: Path) -> Path:
@@ -223,92 +255,151 @@ def _sweep_staging(root: Path) -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
+def _record(root: Path, event: str, user: str | None, detail: Mapping[str, object]) -> None:
+    """An outcome for the audit log: the change has happened, so a log that cannot be written is
+    logged here rather than undoing it (the version's own version.json and history.jsonl keep it)."""
+    try:
+        audit.record(root, event, user, detail)
+    except (OSError, ValueError) as error:
+        log.error("audit log not written: %s by %s: %s", event, user, error)
+
+
 def publish(
     root: Path,
-    tables: Mapping[str, pa.Table],
+    build: Builder | Change,
     *,
-    appended: Mapping[str, pa.Table] | None = None,
     user: str | None = None,
-    files: Sequence[Mapping[str, object]] = (),
-    replaced: Mapping[str, int] | None = None,
-    note: str = "",
-) -> VersionInfo:
-    """Publish a new version whose ``tables`` (name → whole new content) replace the current ones.
+    detail: Mapping[str, object] | None = None,
+) -> VersionInfo | None:
+    """Publish a new version built from the version in force; None when ``build`` declines.
 
-    ``appended`` (name → rows) adds one more file to a table instead of replacing it: the
-    population table keeps every source file, and its figure-in-force rule picks between them.
-    Every other table is carried over from the current version unchanged (hard links).
+    ``build(parent_id, parent_dir)`` runs under the publish lock, so the parent it merges with
+    is still in force when the new version replaces it: two imports at once are applied one
+    after the other, never one over the other's stale copy. A plain :class:`Change` is used as is.
+    ``detail`` goes into the audit log's records of this publish (the scope, where it came from).
     """
-    appended = appended or {}
-    for name in [*tables, *appended]:
-        if name not in TABLES:
-            raise PublishError(f"unknown table {name!r}")
+    extra = dict(detail or {})
     with _lock(root):
         _sweep_staging(root)
         parent = current_id(root)
         parent_dir = current_dir(root)
+        change = build(parent, parent_dir) if callable(build) else build
+        if change is None:
+            return None
+        for name in [*change.tables, *change.appended]:
+            if name not in TABLES:
+                raise PublishError(f"unknown table {name!r}")
         version = _new_id(root)
-        staging = _versions_dir(root) / f".staging-{version}"
-        staging.mkdir(parents=True)
-        replaced_folders = {TABLES[name].folder for name in tables}
-        _link_tree(parent_dir, staging, replaced_folders)
-        manifest = parent_dir / MANIFEST_FILE
-        if manifest.exists():
-            shutil.copy2(manifest, staging / MANIFEST_FILE)
-        for name, table in tables.items():
-            folder = staging / TABLES[name].folder
-            folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, folder / "part-0.parquet")
-        for name, table in appended.items():
-            folder = staging / TABLES[name].folder
-            folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, folder / f"import-{version}.parquet")
-        counts = {}
-        for name, t in TABLES.items():
-            folder = staging / t.folder
-            counts[name] = sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.rglob("*.parquet")))
-        info = VersionInfo(
-            id=version,
-            parent=parent,
-            published_at=_now(),
-            user=user,
-            files=tuple(files),
-            tables=counts,
-            replaced=dict(replaced or {}),
-            note=note,
-        )
-        (staging / VERSION_FILE).write_text(json.dumps(info.to_json(), ensure_ascii=False, indent=2), "utf-8")
-        for f in staging.rglob("*"):
-            if f.is_file() and f.stat().st_nlink == 1:  # linked files are already on disk
-                with open(f, "rb") as handle:
-                    os.fsync(handle.fileno())
-        pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
-        if pause:
-            time.sleep(pause)
-        final = _versions_dir(root) / version
-        os.replace(staging, final)
-        _fsync_dir(final.parent)
-        _write_atomic(root / CURRENT_FILE, version + "\n")
-        _append_history(
-            root, {"at": info.published_at, "event": "publish", "version": version, "from": parent, "user": user}
-        )
+        intent = {
+            **extra,
+            "version": version,
+            "parent": parent,
+            "files": [dict(f) for f in change.files],
+            "tables": sorted([*change.tables, *change.appended]),
+            "replaced": dict(change.replaced),
+        }
+        try:
+            # before anything is written: a publish the log cannot record does not happen
+            audit.record(root, audit.IMPORT, user, intent)
+        except OSError as error:
+            raise PublishError(
+                f"the audit log cannot be written ({error.strerror or error}); nothing was published"
+            ) from error
+        try:
+            info = _write_version(root, change, parent, parent_dir, version, user)
+        except BaseException as error:
+            _record(
+                root, audit.IMPORT_FAILED, user, {**extra, "version": version, "parent": parent, "error": repr(error)}
+            )
+            raise
+        _record(root, audit.IMPORT_PUBLISHED, user, {**extra, "version": version, "parent": parent})
         return info
 
 
-def rollback(root: Path, to: str | None = None, *, user: str | None = None) -> str:
+def _write_version(
+    root: Path, change: Change, parent: str, parent_dir: Path, version: str, user: str | None
+) -> VersionInfo:
+    """Write ``version`` (under the lock), then put it in force."""
+    staging = _versions_dir(root) / f".staging-{version}"
+    staging.mkdir(parents=True)
+    replaced_folders = {TABLES[name].folder for name in change.tables}
+    _link_tree(parent_dir, staging, replaced_folders)
+    manifest = parent_dir / MANIFEST_FILE
+    if manifest.exists():
+        shutil.copy2(manifest, staging / MANIFEST_FILE)
+    for name, table in change.tables.items():
+        folder = staging / TABLES[name].folder
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / "part-0.parquet")
+    for name, table in change.appended.items():
+        folder = staging / TABLES[name].folder
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / f"import-{version}.parquet")
+    counts = {}
+    for name, t in TABLES.items():
+        folder = staging / t.folder
+        counts[name] = sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.rglob("*.parquet")))
+    info = VersionInfo(
+        id=version,
+        parent=parent,
+        published_at=_now(),
+        user=user,
+        files=tuple(change.files),
+        tables=counts,
+        replaced=dict(change.replaced),
+        note=change.note,
+    )
+    (staging / VERSION_FILE).write_text(json.dumps(info.to_json(), ensure_ascii=False, indent=2), "utf-8")
+    for f in staging.rglob("*"):
+        if f.is_file() and f.stat().st_nlink == 1:  # linked files are already on disk
+            with open(f, "rb") as handle:
+                os.fsync(handle.fileno())
+    pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
+    if pause:
+        time.sleep(pause)
+    final = _versions_dir(root) / version
+    os.replace(staging, final)
+    _fsync_dir(final.parent)
+    _write_atomic(root / CURRENT_FILE, version + "\n")
+    _append_history(
+        root, {"at": info.published_at, "event": "publish", "version": version, "from": parent, "user": user}
+    )
+    return info
+
+
+def rollback(
+    root: Path, to: str | None = None, *, user: str | None = None, detail: Mapping[str, object] | None = None
+) -> str:
     """Put ``to`` (default: the parent of the version in force) back in force; return its id.
 
-    Nothing is deleted: the version rolled back from stays on disk and can be put back.
+    Nothing is deleted: the version rolled back from stays on disk and can be put back. The
+    audit log gets the rollback before ``CURRENT`` moves, then its outcome; a refused one too.
     """
+    extra = dict(detail or {})
     with _lock(root):
         current = current_id(root)
-        if to is None:
-            if current == BUNDLED:
-                raise PublishError("the bundled data is in force: there is no earlier version")
-            to = read_info(root, current).parent or BUNDLED
-        known = {v.id for v in list_versions(root)}
-        if to not in known:
-            raise PublishError(f"no version {to!r}; known: {', '.join(sorted(known))}")
-        _write_atomic(root / CURRENT_FILE, to + "\n")
-        _append_history(root, {"at": _now(), "event": "rollback", "version": to, "from": current, "user": user})
+        try:
+            if to is None:
+                if current == BUNDLED:
+                    raise PublishError("the bundled data is in force: there is no earlier version")
+                to = read_info(root, current).parent or BUNDLED
+            known = {v.id for v in list_versions(root)}
+            if to not in known:
+                raise PublishError(f"no version {to!r}; known: {', '.join(sorted(known))}")
+        except PublishError as error:
+            _record(root, audit.ROLLBACK_FAILED, user, {**extra, "from": current, "to": to, "error": str(error)})
+            raise
+        try:
+            audit.record(root, audit.ROLLBACK, user, {**extra, "from": current, "to": to})
+        except OSError as error:
+            raise PublishError(
+                f"the audit log cannot be written ({error.strerror or error}); nothing was changed"
+            ) from error
+        try:
+            _write_atomic(root / CURRENT_FILE, to + "\n")
+            _append_history(root, {"at": _now(), "event": "rollback", "version": to, "from": current, "user": user})
+        except BaseException as error:
+            _record(root, audit.ROLLBACK_FAILED, user, {**extra, "from": current, "to": to, "error": repr(error)})
+            raise
+        _record(root, audit.ROLLBACK_DONE, user, {**extra, "from": current, "to": to})
         return to

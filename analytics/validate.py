@@ -7,12 +7,14 @@ data quality) builds its report on these; the tests run them over the bundled da
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics.contract import TABLES, Rule, Table
+from analytics.contract import TABLES, Limit, Rule, Table
 
 MAX_EXAMPLES = 5
 
@@ -26,6 +28,7 @@ class Problem:
     n_rows: int = 0  # how many rows have the problem
     value: str = ""
     code: str = ""  # what kind of problem, for reports in other languages (analytics/ingest.py)
+    detail: Mapping[str, str] = field(default_factory=dict)  # what the message needs (a limit, a status)
 
     def __str__(self) -> str:
         where = f" rows {', '.join(str(r + 1) for r in self.rows)}" if self.rows else ""
@@ -42,26 +45,39 @@ def _rows(mask: pd.Series) -> tuple[tuple[int, ...], int]:
 def check_schema(table: Table, schema: pa.Schema) -> list[Problem]:
     """Missing columns and columns of the wrong type (extra columns are allowed and ignored)."""
     problems = []
-    for field in table.schema:
-        if field.name not in schema.names:
-            problems.append(Problem(table.name, field.name, "required column is missing"))
+    for want in table.schema:
+        if want.name not in schema.names:
+            problems.append(Problem(table.name, want.name, "required column is missing"))
             continue
-        got = schema.field(field.name).type
-        if got != field.type and not (pa.types.is_dictionary(got) and got.value_type == field.type):
-            problems.append(Problem(table.name, field.name, f"type is {got}, the contract says {field.type}"))
+        got = schema.field(want.name).type
+        if got != want.type and not (pa.types.is_dictionary(got) and got.value_type == want.type):
+            problems.append(Problem(table.name, want.name, f"type is {got}, the contract says {want.type}"))
     return problems
 
 
-def check_values(table: Table, df: pd.DataFrame, regions: pd.DataFrame | None = None) -> list[Problem]:
-    """Nulls, keys and every rule of ``table`` on a DataFrame that already has the contract's columns."""
+def check_values(
+    table: Table,
+    df: pd.DataFrame,
+    regions: pd.DataFrame | None = None,
+    *,
+    reported: Mapping[str, pd.Series] | None = None,
+) -> list[Problem]:
+    """Nulls, keys and every rule of ``table`` on a DataFrame that already has the contract's columns.
+
+    ``reported`` (column → mask) names cells already reported as unreadable (a date that does not
+    exist): they are empty here, and saying so again would report one mistake twice.
+    """
     problems: list[Problem] = []
     df = df.reset_index(drop=True)
-    for field in table.schema:
-        if not field.nullable and field.name in df:
-            rows, n = _rows(df[field.name].isna())
+    for f in table.schema:
+        if not f.nullable and f.name in df:
+            empty = df[f.name].isna()
+            if reported and f.name in reported:
+                empty &= ~reported[f.name].reset_index(drop=True).fillna(False).astype(bool)
+            rows, n = _rows(empty)
             if n:
                 problems.append(
-                    Problem(table.name, field.name, "empty value in a required column", rows, n, code="required")
+                    Problem(table.name, f.name, "empty value in a required column", rows, n, code="required")
                 )
     key = list(table.key)
     if all(k in df for k in key):
@@ -147,6 +163,90 @@ def _check_rule(table: Table, df: pd.DataFrame, rule: Rule, regions: pd.DataFram
     return [Problem(table.name, rule.column, reason, rows, n, str(col[rows[0]]), code)]
 
 
+def _caps(limit: Limit, df: pd.DataFrame, indicator_units: Mapping[str, str] | None) -> pd.Series:
+    """Each row's maximum under ``limit``."""
+    per = dict(limit.per)
+    if limit.by == "indicator_unit":
+        if indicator_units is None or "indicator_id" not in df:
+            # without the indicator table, the loosest maximum still catches inf and 1e300
+            return pd.Series(limit.highest(), index=df.index, dtype="float64")
+        keys = df["indicator_id"].map(dict(indicator_units))
+    elif limit.by:
+        keys = df[limit.by] if limit.by in df else pd.Series(None, index=df.index, dtype=object)
+    else:
+        return pd.Series(limit.default, index=df.index, dtype="float64")
+    return keys.map(per).astype("float64").fillna(limit.default)
+
+
+def check_limits(table: Table, df: pd.DataFrame, indicator_units: Mapping[str, str] | None = None) -> list[Problem]:
+    """Numbers that are not finite, or above their column's plausible maximum (``Table.limits``).
+
+    ``indicator_units`` maps an indicator id to its unit (``unit_en``) for limits by indicator unit.
+    """
+    problems: list[Problem] = []
+    df = df.reset_index(drop=True)
+    for column, limit in table.limits:
+        if column not in df:
+            continue
+        present = df[column].notna()
+        values = pd.to_numeric(df[column], errors="coerce").astype("float64")
+        infinite = present & ~np.isfinite(values.fillna(0.0))
+        rows, n = _rows(infinite)
+        if n:
+            problems.append(
+                Problem(table.name, column, "not a finite number", rows, n, str(values[rows[0]]), "not_finite")
+            )
+        caps = _caps(limit, df, indicator_units)
+        above = present & ~infinite & (values > caps)
+        for cap in sorted(set(caps[above])):
+            rows, n = _rows(above & (caps == cap))
+            problems.append(
+                Problem(
+                    table.name,
+                    column,
+                    f"above the plausible maximum {cap:,.0f}",
+                    rows,
+                    n,
+                    f"{values[rows[0]]:g}",
+                    "above_max",
+                    {"max": f"{cap:,.0f}"},
+                )
+            )
+    return problems
+
+
+def check_status_dates(table: Table, df: pd.DataFrame) -> list[Problem]:
+    """Rows whose status does not fit their dates: an "open" point without ``opened_on``."""
+    rule = table.status_dates
+    if rule is None or rule.column not in df:
+        return []
+    problems: list[Problem] = []
+    df = df.reset_index(drop=True)
+    status = df[rule.column]
+    for kind, pairs in (("needs", rule.needs), ("forbids", rule.forbids)):
+        for value, columns in pairs:
+            for column in columns:
+                if column not in df:
+                    continue
+                wrong = (status == value).fillna(False).astype(bool)
+                wrong &= df[column].isna() if kind == "needs" else df[column].notna()
+                rows, n = _rows(wrong)
+                if n:
+                    problems.append(
+                        Problem(
+                            table.name,
+                            column,
+                            f"status {value} {'needs' if kind == 'needs' else 'cannot have'} {column}",
+                            rows,
+                            n,
+                            str(df.at[rows[0], column]) if kind == "forbids" else "",
+                            "status_needs_date" if kind == "needs" else "status_forbids_date",
+                            {"status": str(value), "column": column, "status_column": rule.column},
+                        )
+                    )
+    return problems
+
+
 def check_folder_table(name: str, arrow: pa.Table, regions: pd.DataFrame | None = None) -> list[Problem]:
     """Schema, then values, of one table read from a data folder."""
     table = TABLES[name]
@@ -154,4 +254,4 @@ def check_folder_table(name: str, arrow: pa.Table, regions: pd.DataFrame | None 
     if problems:
         return problems
     df = arrow.select(table.schema.names).to_pandas()
-    return check_values(table, df, regions)
+    return check_values(table, df, regions) + check_limits(table, df) + check_status_dates(table, df)

@@ -3,6 +3,8 @@
 The page runs the same ``analytics.ingest.ingest`` as the command line, so the browser and
 the terminal give the same report; a publish is a new version (analytics/publish.py) that
 every session picks up at its next rerun, and a rollback is one click for those allowed.
+Imports and rollbacks are written to the audit log by analytics/ (before they take effect, as
+the signed-in user), so the page and the command line leave the same trail.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from analytics import audit, ingest, publish
+from analytics import ingest, publish
 from analytics.queries import PROVINCE_CODE
 from ui import auth, cached
 from ui.components import page_header
@@ -83,6 +86,9 @@ def _upload(filters: Filters, user: auth.User) -> None:
             format_func=lambda v: auto if v == AUTO else v,
             key="imports_table",
         )
+        allow_nulls = st.checkbox(
+            t("imports.allow_nulls"), key="imports_allow_nulls", help=t("imports.allow_nulls_help")
+        )
         left, right = st.columns(2)
         check = left.form_submit_button(t("imports.check"), icon=":material/fact_check:", use_container_width=True)
         go = right.form_submit_button(
@@ -92,23 +98,19 @@ def _upload(filters: Filters, user: auth.User) -> None:
         st.warning(t("imports.no_files"))
     elif check or go:
         with st.spinner(t("imports.running")), tempfile.TemporaryDirectory(prefix="fpa-import-") as tmp:
-            paths = []
-            for f in files or []:
-                # the report names files as the analyst named them: keep the name, not a temp name
-                path = Path(tmp) / Path(f.name).name
-                path.write_bytes(f.getvalue())
-                paths.append(path)
+            paths, labels = _save(files or [], Path(tmp))
             report = ingest.ingest(
                 paths,
                 data_dir=cached.data_root(),
                 table=None if table == AUTO else table,
-                # a prefecture's analyst: rows of any other region are refused, each named
+                # a prefecture's analyst: rows of any other region, incoming or replaced, are refused
                 scope=None if user.scope == PROVINCE_CODE else user.scope,
                 dry_run=not go,
                 user=user.name,
+                allow_nulls=allow_nulls,
+                labels=labels,
+                via="page",
             )
-        if go:
-            _record(report, user)
         st.session_state["imports_report"] = report
         if report.published is not None:
             # the new version is in force: rerun so this session reads it like every other
@@ -116,6 +118,25 @@ def _upload(filters: Filters, user: auth.User) -> None:
     report = st.session_state.get("imports_report")
     if report is not None:
         _report(report, filters)
+
+
+def _save(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[str]]:
+    """Each upload in a folder of its own, with the name the report gives it.
+
+    Two uploads may have the same name (two prefectures' progress.csv): one folder for both would
+    keep only the second, and its duplicate keys with the first would go unseen. The report names
+    files as the analyst named them, numbered where two share a name.
+    """
+    names = [Path(f.name).name for f in files]
+    paths, labels = [], []
+    for i, (f, name) in enumerate(zip(files, names, strict=True)):
+        path = folder / str(i) / name
+        path.parent.mkdir()
+        path.write_bytes(f.getvalue())
+        paths.append(path)
+        same = [j for j, n in enumerate(names) if n == name]
+        labels.append(name if len(same) == 1 else f"{name} ({same.index(i) + 1})")
+    return paths, labels
 
 
 def _report(report: ingest.Report, filters: Filters) -> None:
@@ -129,7 +150,7 @@ def _report(report: ingest.Report, filters: Filters) -> None:
         st.info(report.summary(lang), icon=":material/fact_check:")
     files = pd.DataFrame(
         {
-            t("imports.col.file"): [r.path.name for r in report.files],
+            t("imports.col.file"): [r.label for r in report.files],
             t("imports.col.table"): [r.table or "—" for r in report.files],
             t("imports.col.rows"): [r.rows for r in report.files],
             t("imports.col.errors"): [len(r.errors) for r in report.files],
@@ -150,16 +171,6 @@ def _report(report: ingest.Report, filters: Filters) -> None:
         column_config={c: st.column_config.Column(width=WIDTHS.get(c, "medium")) for c in findings.columns},
     )
     download_buttons(findings, "import_report", key="imports_report", formats=("csv", "xlsx"))
-
-
-def _record(report: ingest.Report, user: auth.User) -> None:
-    """Who published what, or tried to: the audit log (shown to administrators)."""
-    files = [{"name": r.path.name, "table": r.table, "rows": r.rows} for r in report.files]
-    if report.published is not None:
-        auth.record(audit.IMPORT, user.name, {"version": report.published.id, "files": files})
-    else:
-        problems = sorted({f.code for f in report.errors})
-        auth.record(audit.IMPORT_REFUSED, user.name, {"files": files, "problems": problems, "scope": user.scope})
 
 
 def _versions(user: auth.User) -> None:
@@ -198,9 +209,12 @@ def _versions(user: auth.User) -> None:
             if not sure:
                 st.warning(t("imports.rollback_confirm_first"))
             elif auth.allows("admin"):  # checked again at the action, not only when drawing it
-                before = publish.current_id(root)
-                publish.rollback(root, target, user=user.name)
-                auth.record(audit.ROLLBACK, user.name, {"from": before, "to": target})
+                try:
+                    # recorded in the audit log by publish.rollback before CURRENT moves
+                    publish.rollback(root, target, user=user.name, detail={"via": "page"})
+                except publish.PublishError as error:
+                    st.error(t("imports.rollback_failed", error=str(error)))
+                    return
                 st.session_state.pop("imports_report", None)
                 st.rerun()
 

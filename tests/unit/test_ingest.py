@@ -9,6 +9,7 @@ halfway and readers during a publish.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import io
 import os
@@ -25,7 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import db, publish
+from analytics import audit, db, publish
 from analytics.ingest import IMPORTABLE, ingest, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,10 +45,14 @@ def root(tmp_path: Path) -> Path:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
+    """Every byte under the data root except the audit log (which records refused imports too) and
+    the publish lock's empty file (a refusal found under the lock creates it)."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
         if p.is_file()
+        and p.relative_to(root).parts[0] != audit.AUDIT_DIR
+        and p.relative_to(root) != Path("versions/.lock")
     }
 
 
@@ -270,6 +275,10 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert "nothing was published" in english
     assert "未发布任何数据" in text  # the Chinese half says the same
     assert tree_digest(root) == before
+    # the refusal is in the audit log, by the account that ran the command
+    log = audit.read(root)
+    assert list(log["event"]) == ["import_refused"]
+    assert list(log["user"]) == [getpass.getuser()]
 
 
 def test_a_big_bad_file_gives_a_short_report(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -302,13 +311,14 @@ def test_messy_but_valid_export_is_normalised_and_published(
 ) -> None:
     """GBK, names for codes, thousands separators, 2023/7/31 dates: all read, all reported."""
     df = july_changsha().astype({"value": object, "region_code": object})
-    df["value"] = [f"{v + 1000:,.0f}" for v in july_changsha()["value"]]  # '1,012' …
+    # '1,012' …; a blank stays a blank cell (the text 'nan' is refused: see test_ingest_numbers.py)
+    df["value"] = ["" if pd.isna(v) else f"{v + 1000:,.0f}" for v in july_changsha()["value"]]
     wanted = july_changsha()["value"] + 1000
     county = df["region_code"] == "430121"
     df.loc[county, "region_code"] = "长沙县"
     df["period_end"] = "2023/7/31"
     path = _csv(df, tmp_path / "progress_2023-07.csv", encoding="gbk")
-    code, text = run([path], root, "--user", "analyst-cs", capsys=capsys)
+    code, text = run([path], root, capsys=capsys)
     assert code == 0, text
     assert "read as GBK" in text and "长沙县 → 430121" in text and "thousands separators" in text
     assert f"replaces {len(df)} published rows" in text
@@ -319,7 +329,8 @@ def test_messy_but_valid_export_is_normalised_and_published(
     assert sorted(july["value"].fillna(-1)) == sorted(wanted.fillna(-1))  # blanks stay blank
     assert len(published) == len(progress())  # replaced, not added
     info = publish.read_info(root, folder.name)
-    assert info.user == "analyst-cs" and info.files[0]["name"] == path.name
+    # the command line's user is the account that ran it
+    assert info.user == getpass.getuser() and info.files[0]["name"] == path.name
 
 
 def test_dry_run_publishes_nothing(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
