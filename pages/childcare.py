@@ -128,7 +128,7 @@ def _headline(
         t("childcare.kpi.per_1000"), charts.fmt(mine["per_1000"].iloc[0] if len(mine) else None, 3, _no_data())
     )
     with cols[3]:
-        st.caption(t("childcare.kpi.goal", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR))
+        st.caption(t("childcare.kpi.per_1000_note"))
     status_legend()
     st.caption(
         t("childcare.thresholds", on_track=round(THRESHOLDS.on_track * 100), at_risk=round(THRESHOLDS.at_risk * 100))
@@ -205,7 +205,6 @@ def _places(
         st.caption(t("childcare.places.note"))
     with cols[1]:
         st.markdown(f"**{t('childcare.per_1000.chart_title')}**")
-        goal_label = t("childcare.per_1000.goal", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR)
         fig = cached.figure(
             filters.data_version,
             charts.per_thousand_bars,
@@ -214,8 +213,6 @@ def _places(
                 PROVINCE_CODE: t("filters.whole_province"),
                 **{c: charts.short_name(n) for c, n in prefectures.items()},
             },
-            goal=childcare.GOAL_PER_1000,
-            goal_label=goal_label,
             highlight=[region] if region != PROVINCE_CODE else [],
             x_title=t("childcare.per_1000.x"),
             no_data=_no_data(),
@@ -223,7 +220,7 @@ def _places(
         show_chart(fig, key="childcare_per_1000_chart", filters=filters)
         st.caption(t("childcare.per_1000.highlight" if region != PROVINCE_CODE else "childcare.per_1000.province_row"))
     st.info(t("childcare.per_1000.demo_real"), icon=":material/info:")
-    st.caption(t("childcare.per_1000.goal_note", goal=childcare.GOAL_PER_1000, year=childcare.GOAL_YEAR))
+    _society_context()
     with st.expander(t("childcare.per_1000.details")):
         sources = cached.childcare_population(filters.data_version).set_index("region_code")
         names = {PROVINCE_CODE: t("filters.whole_province"), **prefectures}
@@ -233,17 +230,33 @@ def _places(
                 t("childcare.col.population"): per["population"],
                 t("childcare.col.places"): per["places"],
                 t("childcare.col.per_1000"): per["per_1000"].round(4),
-                t("childcare.col.places_for_goal", goal=childcare.GOAL_PER_1000): per["places_for_goal"].round(0),
-                t("childcare.col.share_of_goal"): (per["share_of_goal"] * 100).round(2),
                 t("childcare.col.source"): per["region_code"].map(sources["source"]),
+                t("childcare.col.source_tier"): per["region_code"]
+                .map(sources["source_tier"])
+                .map(lambda s: t(f"population.tier.{s}") if isinstance(s, str) else t("population.tier.none")),
             }
         )
-        st.dataframe(
-            view,
-            hide_index=True,
-            key="childcare_per_1000_table",
-            column_config={t("childcare.col.share_of_goal"): st.column_config.NumberColumn(format="%.2f%%")},
-        )
+        st.dataframe(view, hide_index=True, key="childcare_per_1000_table")
+
+
+def _society_context() -> None:
+    """Public figures for all childcare in society: labelled context, never the association's target."""
+    st.markdown(f"**{t('childcare.context.title')}**")
+    keys = [f"{f.key}.{w}" for f in charts.SOCIETY_CONTEXT for w in ("region", "what", "source")]
+    words = {k: t(f"childcare.context.{k}") for k in keys}
+    words |= {f"tier.{f.tier}": t(f"population.tier.{f.tier}") for f in charts.SOCIETY_CONTEXT}
+    words["low_confidence"] = t("childcare.context.low_confidence")
+    cols = ("region", "what", "value", "as_of", "source", "tier")
+    table = charts.context_table(
+        charts.SOCIETY_CONTEXT, words=words, columns={c: t(f"childcare.context.col.{c}") for c in cols}
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="childcare_society_context_table",
+        column_config={t("childcare.context.col.source"): st.column_config.TextColumn(width="large")},
+    )
+    st.caption(t("childcare.context.note"))
 
 
 def _map(

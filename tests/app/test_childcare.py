@@ -93,3 +93,38 @@ def test_places_per_thousand_on_the_map_of_a_prefecture_falls_back_to_prefecture
     assert not at.exception, [e.message for e in at.exception]
     note = catalog("en")["childcare.map.county_note"]
     assert any(note in c.value for c in at.caption)
+
+
+def test_the_associations_places_are_not_drawn_against_the_national_target() -> None:
+    """Issue 17, item 8: 4.5 per 1,000 is a target for all childcare in society; the page shows the
+    association's contribution without it and gives the public figures as labelled context."""
+    import json
+
+    at = run_page(PAGE, lang="zh", as_of="2023-12-31")
+    assert not at.exception, [e.message for e in at.exception]
+    cat = catalog("zh")
+    charts = {c.proto.id.split("-", 2)[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    spec = charts["childcare_per_1000_chart"]
+    assert not spec["layout"].get("shapes") and not spec["layout"].get("annotations")
+    assert [t["type"] for t in spec["data"]] == ["bar"]
+    # the axis ends near the association's largest value, far below 4.5 (independent: pandas over the Parquet)
+    truth = independent(db.DEFAULT_DATA_DIR, dt.date(2023, 12, 31))
+    top = truth["per_1000"].max()
+    assert top < 0.1 and spec["layout"]["xaxis"]["range"][1] == pytest.approx(top * 1.25, rel=1e-3)
+    # no chart on the page has a line, shape or trace at 4.5
+    for key, s in charts.items():
+        at_goal = [x for x in s["layout"].get("shapes", []) if 4.5 in (x.get("x0"), x.get("x1"), x.get("y0"))]
+        assert not at_goal, key
+    # no "share of the places needed for 4.5" anywhere
+    for d in at.dataframe:
+        assert not any("4.5" in str(c) or "所需" in str(c) for c in d.value.columns)
+    # the national target and the public figures stand as labelled context, with sources
+    context = next(d.value for d in at.dataframe if cat["childcare.context.col.tier"] in d.value.columns)
+    values = dict(
+        zip(context[cat["childcare.context.col.region"]], context[cat["childcare.context.col.value"]], strict=False)
+    )
+    assert values["长沙市"] == 3.93
+    assert sorted(context[cat["childcare.context.col.value"]]) == [2.03, 3.93, 4.5]
+    assert context[cat["childcare.context.col.source"]].str.len().gt(0).all()
+    assert any(cat["childcare.context.title"] in m.value for m in at.markdown)
+    assert any("不是计生协的目标" in c.value for c in at.caption)

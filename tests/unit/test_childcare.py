@@ -107,10 +107,11 @@ def test_funds_are_summed_over_the_months(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_judgement_at_30_june(con: duckdb.DuckDBPyConnection) -> None:
     t = _judged(con, H1, "prefecture")
-    # A, points: 1 open; expected 3 × 181/365 = 1.488; pace 0.672 < 0.80 → behind
+    # A, points: 1 open; expected 3 × 181/365 = 1.488, a count, so 1 whole point; 1 of 1 → on track
     row = t.loc[("childcare_points_open", "430100")]
-    assert row["expected"] == pytest.approx(3 * FRACTION_H1)
-    assert row["status"] == "behind"
+    assert 3 * FRACTION_H1 == pytest.approx(1.488, abs=1e-3)
+    assert row["expected"] == 1
+    assert row["status"] == "on_track"
     # A, funds: 90,000 against 150,000 × 181/365 = 74,383.6 expected → on track
     row = t.loc[("childcare_funds_yuan", "430100")]
     assert row["expected"] == pytest.approx(150_000 * FRACTION_H1)
@@ -126,8 +127,9 @@ def test_a_prefecture_without_points_reported_zero(con: duckdb.DuckDBPyConnectio
     for indicator in childcare.REGISTER_INDICATORS:
         row = t.loc[(indicator, "430200")]
         assert row["actual"] == 0 and row["has_data"], indicator
-    # judged like any other 0: B should have 1 × 181/365 = 0.496 points by now → behind
-    assert t.loc[("childcare_points_open", "430200"), "status"] == "behind"
+    # judged like any other 0: B's one point × 181/365 = 0.496 is no whole point yet → not yet due;
+    # its 50,000 yuan × 181/365 = 24,794.5 expected, 0 paid → behind
+    assert t.loc[("childcare_points_open", "430200"), "status"] == "not_yet_due"
     assert t.loc[("childcare_funds_yuan", "430200"), "status"] == "behind"
 
 
@@ -154,13 +156,16 @@ def test_counties_without_points_are_zero_and_zones_count_in_their_host(con: duc
 
 def test_item_7_milestones_are_judged_at_30_june(con: duckdb.DuckDBPyConnection) -> None:
     t = _judged(con, H1, "province")
-    # done in May; the caring employers only in July: on the due date that is behind
+    # done in May; the caring employers only in July: on the due date that is missed
     assert t.loc[("childcare_demo_institutions", "430000"), "status"] == "done"
-    assert t.loc[("caring_employers", "430000"), "status"] == "behind"
+    assert t.loc[("caring_employers", "430000"), "status"] == "missed"
     assert childcare.milestone_due(pd.DataFrame(tiny_childcare.TARGETS)) == H1
     # the overview judges them on the due date too once it has passed
     at_due = q.overview(con, plan_year=2023, as_of=YEAR_END).milestones_at_due.set_index("indicator_id")
-    assert at_due.loc["caring_employers", "status"] == "behind"
+    assert at_due.loc["caring_employers", "status"] == "missed"
+    # and at the year's end it reads done late, reached in July (never plain "done")
+    year = _judged(con, YEAR_END, "province").loc[("caring_employers", "430000")]
+    assert (year["status"], year["reached_on"]) == ("done_late", dt.date(2023, 7, 31))
     assert q.overview(con, plan_year=2023, as_of=H1).milestones_at_due.empty
     late = _judged(con, YEAR_END, "province")
     assert late.loc[("caring_employers", "430000"), "status"] == "done"
@@ -251,7 +256,7 @@ def test_a_prefecture_without_points_in_the_bundled_data(tmp_path: Path) -> None
     t = _judged(con, YEAR_END, "prefecture")
     assert t.loc[("childcare_points_open", "430800"), "actual"] == 0
     assert t.loc[("childcare_points_open", "430800"), "has_data"]
-    assert t.loc[("childcare_points_open", "430800"), "status"] == "behind"  # 0 of 1 on 31 Dec
+    assert t.loc[("childcare_points_open", "430800"), "status"] == "missed"  # 0 of 1 on 31 Dec
     assert t.loc[("childcare_funds_yuan", "430800"), "actual"] == 0
     per = q.places_per_thousand(con, plan_year=2023, as_of=YEAR_END).set_index("region_code")
     assert per.loc["430800", "per_1000"] == 0
@@ -262,7 +267,8 @@ def test_a_prefecture_without_points_in_the_bundled_data(tmp_path: Path) -> None
 def test_no_register_in_the_bundled_data_is_no_data(tmp_path: Path) -> None:
     con = db.connect(without_prefecture(tmp_path, None))
     t = _judged(con, YEAR_END, "prefecture")
-    assert t.loc[("childcare_points_open", "430800"), "status"] == "no_data"
+    # nothing reported by the due date: overdue, not grey
+    assert t.loc[("childcare_points_open", "430800"), "status"] == "overdue_no_report"
     assert not t.loc[("childcare_funds_yuan", "430800"), "has_data"]
     # item 7 comes from the progress export, which is still there
     province = _judged(con, YEAR_END, "province")
@@ -280,3 +286,53 @@ def test_the_overview_judges_a_prefectures_counties_like_the_single_query(con: d
     )
     # only the chosen prefecture's counties (430102, 430103: the zone 430171 reports via its host)
     assert sorted(counties["region_code"].unique()) == ["430102", "430103"]
+
+
+# --- the association's contribution, without the national target (issue 17, item 8) ----------
+
+
+def _drawn_at(fig: object, x: float) -> list[str]:
+    """Everything in a figure that sits at ``x`` on the value axis: shapes, annotations, traces."""
+    import plotly.graph_objects as go
+
+    assert isinstance(fig, go.Figure)
+    out = [f"shape {s.type}" for s in fig.layout.shapes if x in (s.x0, s.x1)]
+    out += [f"annotation {a.text}" for a in fig.layout.annotations]
+    for trace in fig.data:
+        axis = trace.x if trace.orientation == "h" else trace.y
+        values = [v for v in (list(axis) if axis is not None else []) if v is not None]
+        if trace.type != "bar" and values and all(float(v) == x for v in values):
+            out.append(f"trace {trace.name}")
+    return out
+
+
+def test_the_places_chart_draws_no_target_line(con: duckdb.DuckDBPyConnection) -> None:
+    from ui.charts import childcare as charts
+
+    per = q.places_per_thousand(con, plan_year=2023, as_of=H1)
+    fig = charts.per_thousand_bars(
+        per, labels={"430000": "P", "430100": "A", "430200": "B"}, highlight=[], x_title="x", no_data="—"
+    )
+    assert _drawn_at(fig, 4.5) == []
+    assert [t.type for t in fig.data] == ["bar"]  # the bars of the association's places, nothing else
+    assert not fig.layout.shapes and not fig.layout.annotations
+    # the axis follows the bars (A: 50 places / 2,000,000 × 1,000 = 0.025), it does not stretch to 4.5
+    assert fig.layout.xaxis.range[1] == pytest.approx(0.025 * 1.25)
+
+
+def test_society_context_is_public_figures_with_their_sources() -> None:
+    from ui.charts import childcare as charts
+
+    src = pd.read_csv(ROOT / "data/reference/sources/childcare.csv")
+    national = src[(src["division_code"] == 100000) & src["value"].notna()].set_index("year")["value"]
+    figures = {f.key: f for f in charts.SOCIETY_CONTEXT}
+    assert figures["national_goal"].value == national["2025"] == 4.5
+    assert figures["national_2021"].value == national["2021"] == 2.03
+    assert figures["national_2021"].low_confidence  # the CSV: "LOW source quality"
+    assert figures["changsha_2024"].value == 3.93 and figures["changsha_2024"].as_of == "2024-06"
+    words = {f"{k}.{w}": f"{k}-{w}" for k in figures for w in ("region", "what", "source")}
+    words |= {"tier.official_reprint": "reprint", "low_confidence": " (low)"}
+    cols = {c: c for c in ("region", "what", "value", "as_of", "source", "tier")}
+    table = charts.context_table(charts.SOCIETY_CONTEXT, words=words, columns=cols)
+    assert len(table) == 3 and table["source"].str.len().gt(0).all()
+    assert table.set_index("region").loc["national_2021-region", "tier"] == "reprint (low)"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.childcare import GOAL_PER_1000, GOAL_YEAR
 from ui.charts import base_layout
 from ui.theme import SEQUENTIAL, STATUS_COLORS
 
@@ -207,17 +210,17 @@ def per_thousand_bars(
     df: pd.DataFrame,
     *,
     labels: Mapping[str, str],
-    goal: float,
-    goal_label: str,
     highlight: Sequence[str],
     x_title: str,
     no_data: str,
 ) -> go.Figure:
-    """Places per 1,000 residents per region, with the goal drawn as a vertical line.
+    """The association's places per 1,000 residents per region: its contribution, nothing else.
 
     ``df``: region_code, per_1000 (``analytics.childcare.per_thousand``). Regions in
-    ``highlight`` are drawn in the association's red; the axis always reaches the goal,
-    so the distance to it stays visible even when the bars are short.
+    ``highlight`` are drawn in the association's red. No target line: the national 4.5 per
+    1,000 counts every childcare place in society, not the association's points, so it is not
+    drawn here as if it were the association's target (the page gives it as context, with
+    other public figures, in :data:`SOCIETY_CONTEXT`). The axis follows the bars.
     """
     d = df.set_index("region_code").reindex(list(labels))
     y = [labels[c] for c in d.index]
@@ -234,18 +237,61 @@ def per_thousand_bars(
         hovertemplate="%{y}<br>" + x_title + ": %{text}<extra></extra>",
         showlegend=False,
     )
-    fig.add_vline(
-        x=goal,
-        line={"color": HIGHLIGHT_COLOR, "dash": "dash", "width": 2},
-        annotation={"text": goal_label, "font": {"color": HIGHLIGHT_COLOR}},
-        annotation_position="top left",
-    )
-    top = max(goal, float(values.max(skipna=True) if values.notna().any() else 0))
-    fig.update_xaxes(title=x_title, range=[0, top * 1.12], gridcolor="#eaeef2")
+    top = float(values.max(skipna=True)) if values.notna().any() else 0.0
+    # room on the right for the figures written outside the bars
+    fig.update_xaxes(title=x_title, range=[0, (top or 0.001) * 1.25], gridcolor="#eaeef2", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", type="category")
-    fig = base_layout(fig, height=110 + 28 * len(y))
-    fig.update_layout(margin={"t": 50})
-    return fig
+    return base_layout(fig, height=90 + 28 * len(y))
+
+
+@dataclass(frozen=True)
+class ContextFigure:
+    """A public figure on childcare places in society as a whole (never the association's target).
+
+    ``key`` names its words in the catalog (``childcare.context.<key>.region`` / ``.what`` /
+    ``.source``); ``tier`` its source tier in the population page's words (``population.tier.*``).
+    """
+
+    key: str
+    value: float
+    as_of: str  # as the source dates it: a year end, a month, a target year
+    tier: str
+    low_confidence: bool = False
+
+
+# Public figures on childcare places for under-3s per 1,000 population, for all childcare in
+# society (data/reference/SOURCES.md, "Childcare context"). The national goal is GOAL_PER_1000
+# of analytics.childcare (data/reference/sources/childcare.csv); 2.03 is from the same CSV,
+# "LOW source quality"; 长沙's 3.93 (June 2024) is from news reprints of the city's statements.
+SOCIETY_CONTEXT: Final = (
+    ContextFigure("national_goal", GOAL_PER_1000, str(GOAL_YEAR), "official_reprint"),
+    ContextFigure("national_2021", 2.03, "2021-12-31", "official_reprint", low_confidence=True),
+    ContextFigure("changsha_2024", 3.93, "2024-06", "official_reprint"),
+)
+
+
+def context_table(
+    figures: Sequence[ContextFigure], *, words: Mapping[str, str], columns: Mapping[str, str]
+) -> pd.DataFrame:
+    """The context figures as a small table: region, what, value, as of, source, tier.
+
+    ``words``: the catalog texts (``childcare.context.<key>.region`` … and ``tier.<tier>``,
+    ``low_confidence``); ``columns``: the headers of region, what, value, as_of, source, tier.
+    """
+    rows = []
+    for f in figures:
+        tier = words[f"tier.{f.tier}"] + (words["low_confidence"] if f.low_confidence else "")
+        rows.append(
+            {
+                columns["region"]: words[f"{f.key}.region"],
+                columns["what"]: words[f"{f.key}.what"],
+                columns["value"]: f.value,
+                columns["as_of"]: f.as_of,
+                columns["source"]: words[f"{f.key}.source"],
+                columns["tier"]: tier,
+            }
+        )
+    return pd.DataFrame(rows, columns=[columns[c] for c in ("region", "what", "value", "as_of", "source", "tier")])
 
 
 def sequential_colors(values: Mapping[str, float | None]) -> tuple[dict[str, str], float]:
