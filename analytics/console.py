@@ -386,9 +386,12 @@ def _child_run(req: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     except duckdb.Error as e:
         return {"error": {"kind": "other", "message": str(e)}}, b""
     # the memory bound: from here on the process cannot map more than this, whatever DuckDB counts
-    limit = _status_kib("VmSize") * 1024 + int(req["query_memory"])
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # (Linux, where the service runs; without /proc the size is unknown and only DuckDB's limit holds)
+    size = _status_kib("VmSize") * 1024
+    if size:
+        limit = size + int(req["query_memory"])
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     def stop() -> None:
         timed_out.set()
