@@ -74,9 +74,12 @@ POPULATION_QUALITY = ("published", "compiled", "derived", "low_confidence", "mis
 POPULATION_SOURCE_TIERS = ("official_bulletin", "official_reprint", "third_party", "derived")
 INDICATOR_KINDS = ("flow", "stock", "ratio", "milestone")
 TARGET_RULES = ("total", "coverage", "every_region_at_least", "none")
-PRORATIONS = ("linear", "at_due")
+# How expected-by-now grows (analytics/attainment.py, docs/indicators.md "Phasing")
+PHASINGS = ("linear", "step", "schedule")
 INDICATOR_SOURCES = ("progress", "instructors", "childcare_points", "trainings")
-TARGET_BASES = ("plan", "allocation", "association")
+# stated: the notice states the target; interpreted: the association reads it into the notice
+# (a split of a province total, a count the notice leaves open, a date it does not name)
+TARGET_BASES = ("stated", "interpreted")
 CHILDCARE_STATUSES = ("planned", "under_construction", "open", "closed")
 CHILDCARE_OPERATORS = ("public", "enterprise", "community", "private_inclusive", "other")
 TRAINING_KINDS = ("instructor_trainer", "youth_trainer", "capacity_building", "other")
@@ -300,10 +303,12 @@ INDICATORS = Table(
                 True,
             ),
             _f(
-                "proration",
+                "phasing",
                 pa.string(),
-                "linear: expected grows evenly to the due date; at_due: nothing expected before it",
+                "default phasing of its targets: linear (divisible amounts) | step (one-offs: nothing expected before due) | schedule (cumulative points the association sets)",
             ),
+            _f("phasing_reason_zh", pa.string(), "why this phasing, in Chinese"),
+            _f("phasing_reason_en", pa.string(), "why this phasing, in English"),
             _f(
                 "source_table",
                 pa.string(),
@@ -318,7 +323,7 @@ INDICATORS = Table(
     rules=(
         _allowed("kind", INDICATOR_KINDS),
         _allowed("target_rule", TARGET_RULES),
-        _allowed("proration", PRORATIONS),
+        _allowed("phasing", PHASINGS),
         _allowed("source_table", INDICATOR_SOURCES),
     ),
 )
@@ -336,19 +341,43 @@ TARGETS = Table(
             _f("region_code", pa.string(), "region the target applies to"),
             _f("target_value", pa.float64(), "in the indicator's unit; a share as 0-1 for coverage"),
             _f("due_date", pa.date32(), "date by which the target is due"),
+            _f("phasing", pa.string(), "how expected-by-now grows for this target: linear | step | schedule"),
             _f(
                 "basis",
                 pa.string(),
-                "plan: stated in the notice | allocation: split of a plan total | association: from the association's target export",
+                "stated: the notice states it | interpreted: the association's reading of the notice",
             ),
+            _f("stated_zh", pa.string(), "the notice's own words the target rests on, verbatim"),
+            _f("interpretation_zh", pa.string(), "interpreted only: what the association reads into the words", True),
+            _f("interpretation_en", pa.string(), "interpreted only: the same in English", True),
             _f("note", pa.string(), "how an allocated target was derived", True),
         ]
     ),
     rules=(
         _allowed("basis", TARGET_BASES),
+        _allowed("phasing", PHASINGS),
         Rule("target_value", "non_negative"),
         Rule("region_code", "region_level", ("province", "prefecture", "county")),
     ),
+)
+
+TARGET_SCHEDULES = Table(
+    name="target_schedules",
+    group="plan",
+    grain="one row per plan year, indicator, region and scheduled date",
+    key=("plan_year", "indicator_id", "region_code", "period_end"),
+    region_level="province | prefecture | county",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "year of the work plan"),
+            _f("indicator_id", pa.string(), "indicator of a target phased by schedule"),
+            _f("region_code", pa.string(), "region of that target"),
+            _f("period_end", pa.date32(), "month end by which the cumulative value is expected"),
+            _f("cumulative_value", pa.float64(), "value expected by then, in the indicator's unit"),
+        ]
+    ),
+    rules=(Rule("cumulative_value", "non_negative"),),
+    doc="Only targets with phasing = schedule have rows; the 2023 plan sets none (docs/indicators.md).",
 )
 
 PROGRESS = Table(
@@ -531,6 +560,7 @@ TABLES: Mapping[str, Table] = {
         PLAN_ITEMS,
         INDICATORS,
         TARGETS,
+        TARGET_SCHEDULES,
         PROGRESS,
         CHILDCARE_POINTS,
         TRAININGS,

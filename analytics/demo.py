@@ -634,7 +634,7 @@ def generate(
     same_folder = out.resolve() == source.resolve()
     # reference and plan: real tables copied (hunan) or the made-up world (national)
     if scale == "hunan" and not same_folder:
-        for name in ("regions", "population", "plan_items", "indicators", "targets"):
+        for name in ("regions", "population", "plan_items", "indicators", "targets", "target_schedules"):
             src = source / TABLES[name].folder
             dst = out / TABLES[name].folder
             if not src.is_dir():
@@ -650,6 +650,10 @@ def generate(
         write_table(out, TABLES["plan_items"], world.plan_items, demo=False)
         write_table(out, TABLES["indicators"], world.indicators, demo=False)
         write_table(out, TABLES["targets"], world.targets, demo=True)
+        # the bundled plan schedules no target (its table is empty): the made-up provinces neither
+        schedules = source / TABLES["target_schedules"].folder
+        if schedules.is_dir():
+            shutil.copytree(schedules, out / TABLES["target_schedules"].folder, dirs_exist_ok=True)
         pop = source / TABLES["population"].folder
         if pop.is_dir():
             shutil.copytree(pop, out / TABLES["population"].folder, dirs_exist_ok=True)

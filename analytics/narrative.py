@@ -59,7 +59,7 @@ def facts(
     year_end = dt.date(plan_year, 12, 31)
     time_share = expected_fraction(as_of, plan_start(plan_year), year_end, "linear")
     counts = {s: int((judged["status"] == s).sum()) for s in JUDGED}
-    linear = judged[judged["indicator_id"].map(lambda i: inds.loc[i, "proration"] == "linear")]
+    linear = judged[judged["indicator_id"].map(lambda i: inds.loc[i, "phasing"] == "linear")]
     # "时间过半、任务过半": actual against the prorated target (for a flow that is its
     # attainment against the share of time elapsed; a coverage line starts from January)
     open_linear = linear[(linear["status"] != "done") & linear["pace"].notna()]

@@ -44,9 +44,10 @@ from analytics.contract import (
     INDICATOR_KINDS,
     INDICATOR_SOURCES,
     INDICATORS,
+    PHASINGS,
     PLAN_ITEMS,
-    PRORATIONS,
     TARGET_RULES,
+    TARGET_SCHEDULES,
     TARGETS,
 )
 
@@ -55,6 +56,8 @@ NOTICE = ROOT / "data" / "plan" / "source" / "notice_2023.txt"
 OUT_PLAN_ITEMS = ROOT / "data" / "plan" / "plan_items" / "plan_items.parquet"
 OUT_INDICATORS = ROOT / "data" / "plan" / "indicators" / "indicators.parquet"
 OUT_TARGETS = ROOT / "data" / "plan" / "targets" / "targets.parquet"
+# the 2023 plan phases no target by schedule: the table is there, empty, for plans that do
+OUT_SCHEDULES = ROOT / "data" / "plan" / "target_schedules" / "target_schedules.parquet"
 OUT_DOCS = ROOT / "docs" / "indicators.md"
 # docs/indicators.md ends with this line; sections appended below it by hand (a page's own
 # rules, e.g. the childcare register rule) are kept when the script writes the file again.
@@ -332,7 +335,6 @@ class Ind:
     denominator: str | None = None
     component: bool = False
     due: dt.date | None = None  # overrides the item's due date
-    proration: str | None = None  # default: at_due for milestones, linear otherwise
 
 
 _SPECIAL_FAMILY_ZH = "计生特殊家庭（独生子女死亡或伤残的家庭）"
@@ -463,7 +465,6 @@ INDICATOR_LIST: tuple[Ind, ...] = (
         target=1.0,
         numerator="villages_with_2_instructors",
         denominator="villages_total",
-        proration="linear",
     ),
     Ind(
         "instructor_trainer_class_held",
@@ -1040,8 +1041,198 @@ def indicator_due(ind: Ind) -> dt.date:
     return ind.due or ITEM_DUE.get(ind.item_no, YEAR_END)
 
 
-def proration(ind: Ind) -> str:
-    return ind.proration or ("at_due" if ind.kind == "milestone" else "linear")
+# Phasing of each judged indicator's targets, with the reason (docs/indicators.md, "Phasing").
+# linear: a divisible amount that can grow through the year (时间过半、任务过半); step: an
+# indivisible one-off, of which nothing is expected before its due date.
+_STEP_EVENT = (
+    "一次性事项（{what}），不可分：到期前不预期完成，到期时须完成。",
+    "A one-off ({what_en}) cannot be split: nothing is expected before its due date, all of it on that date.",
+)
+PHASING: dict[str, tuple[str, str, str]] = {
+    "web_special_column_opened": (
+        "step",
+        *(t.format(what="开设专题专栏", what_en="opening a special column") for t in _STEP_EVENT),
+    ),
+    "childcare_points_open": (
+        "linear",
+        "全省20个托育点可在年内陆续开放，按时间进度线性折算，应有数取整（不预期“9.9个点”）；分到市州只有1个点的，不可分，按到期一次（step）。",
+        "The province's 20 points can open one after another through the year: expected grows linearly, rounded down to whole points (never '9.9 points expected'). A prefecture allocated a single point cannot split it: its target is a step at the due date.",
+    ),
+    "childcare_funds_yuan": (
+        "linear",
+        "资金可分批拨付，按时间进度线性折算（时间过半、任务过半）。",
+        "Funds can be paid in instalments: expected grows linearly with time elapsed.",
+    ),
+    "childcare_demo_institutions": (
+        "step",
+        *(
+            t.format(what="一次创建活动，上半年完成", what_en="one campaign, due in the first half")
+            for t in _STEP_EVENT
+        ),
+    ),
+    "caring_employers": (
+        "step",
+        *(
+            t.format(what="一次创建活动，上半年完成", what_en="one campaign, due in the first half")
+            for t in _STEP_EVENT
+        ),
+    ),
+    "instructor_coverage": (
+        "linear",
+        "覆盖率随各村（社区）配齐指导员逐步提高：从1月末已报水平线性增长到年底100%。",
+        "Coverage rises as villages get their instructors: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
+    ),
+    "instructor_trainer_class_held": (
+        "step",
+        *(t.format(what="举办一期培训班", what_en="holding one class") for t in _STEP_EVENT),
+    ),
+    "family_health_funds_yuan": (
+        "linear",
+        "资金可分批投入，按时间进度线性折算（时间过半、任务过半）。",
+        "Funds can be spent in instalments: expected grows linearly with time elapsed.",
+    ),
+    "youth_demo_bases_new": (
+        "step",
+        *(t.format(what="每个市州新建一个基地", what_en="one new base in each prefecture") for t in _STEP_EVENT),
+    ),
+    "youth_trainer_class_held": (
+        "step",
+        *(t.format(what="下半年举办一期培训班", what_en="one class in the second half") for t in _STEP_EVENT),
+    ),
+    "special_family_contact_coverage": (
+        "linear",
+        "覆盖率逐户提高：从1月末已报水平线性增长到年底100%。",
+        "Coverage rises family by family: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
+    ),
+    "special_family_green_channel_coverage": (
+        "linear",
+        "覆盖率逐户提高：从1月末已报水平线性增长到年底100%。",
+        "Coverage rises family by family: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
+    ),
+    "special_family_doctor_coverage": (
+        "linear",
+        "覆盖率逐户提高：从1月末已报水平线性增长到年底100%。",
+        "Coverage rises family by family: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
+    ),
+    "fund_performance_evaluation_done": (
+        "step",
+        *(t.format(what="上半年完成一次绩效评价", what_en="one evaluation in the first half") for t in _STEP_EVENT),
+    ),
+    "migrant_observation_meeting_held": (
+        "step",
+        *(t.format(what="召开一次观摩会", what_en="one meeting") for t in _STEP_EVENT),
+    ),
+    "study_trips_held": (
+        "step",
+        *(
+            t.format(what="赴浙江、广东的学习考察", what_en="study trips to Zhejiang and Guangdong")
+            for t in _STEP_EVENT
+        ),
+    ),
+    "election_province_held": ("step", *(t.format(what="一次换届", what_en="one election") for t in _STEP_EVENT)),
+    "election_prefecture_held": (
+        "step",
+        *(t.format(what="每个市州一次换届", what_en="one election in each prefecture") for t in _STEP_EVENT),
+    ),
+    "election_county_held": (
+        "step",
+        *(t.format(what="每个县市区一次换届", what_en="one election in each county") for t in _STEP_EVENT),
+    ),
+    "president_visits": (
+        "step",
+        *(
+            t.format(what="会长赴每个市州调研一次", what_en="one president's visit to each prefecture")
+            for t in _STEP_EVENT
+        ),
+    ),
+    "presidents_forum_held": ("step", *(t.format(what="召开一次座谈会", what_en="one forum") for t in _STEP_EVENT)),
+    "capacity_class_held": (
+        "step",
+        *(t.format(what="举办一期培训班", what_en="holding one class") for t in _STEP_EVENT),
+    ),
+    "member_day_events": (
+        "step",
+        *(
+            t.format(what="“5.29会员活动日”集中宣传服务月", what_en="the 29 May member day's campaign month")
+            for t in _STEP_EVENT
+        ),
+    ),
+}
+_UNJUDGED = ("linear", "无量化目标，只跟踪、不评判。", "No quantitative target: tracked, never judged.")
+
+
+def phasing(ind: Ind) -> tuple[str, str, str]:
+    """(phasing, reason in Chinese, reason in English) of an indicator's targets."""
+    return PHASING.get(ind.id, _UNJUDGED)
+
+
+# What each target rests on: the notice's own words, and where the association reads more into
+# them than they say (a count, a scope or a date the notice leaves open), its interpretation.
+# indicator id → (the notice's words, interpretation zh, interpretation en); None: stated as written.
+BASIS: dict[str, tuple[str, str | None, str | None]] = {
+    "web_special_column_opened": ("开辟专题专栏", None, None),
+    "childcare_points_open": ("投入100万项目资金在全省建立20个普惠托育点", None, None),
+    "childcare_funds_yuan": ("投入100万项目资金在全省建立20个普惠托育点", None, None),
+    "childcare_demo_institutions": (
+        "上半年联合省卫生健康委在全省开展普惠托育服务示范机构和爱心托育用人单位创建活动",
+        None,
+        None,
+    ),
+    "caring_employers": ("上半年联合省卫生健康委在全省开展普惠托育服务示范机构和爱心托育用人单位创建活动", None, None),
+    "instructor_coverage": ("2023年，全省100%的村（社区）均有2名以上家庭健康指导员", None, None),
+    "instructor_trainer_class_held": ("举办家庭健康指导员师资培训班", None, None),
+    "family_health_funds_yuan": ("投入200万资金在全省实施家庭健康促进行动项目", None, None),
+    "youth_demo_bases_new": ("每个市州至少新建一个青春健康教育示范基地", None, None),
+    "youth_trainer_class_held": ("下半年举办一次青春健康师资培训班", None, None),
+    "special_family_contact_coverage": ("实现联系人制度、就医“绿色通道”和家庭医生签约服务“三个全覆盖”", None, None),
+    "special_family_green_channel_coverage": (
+        "实现联系人制度、就医“绿色通道”和家庭医生签约服务“三个全覆盖”",
+        None,
+        None,
+    ),
+    "special_family_doctor_coverage": ("实现联系人制度、就医“绿色通道”和家庭医生签约服务“三个全覆盖”", None, None),
+    "fund_performance_evaluation_done": ("上半年开展省级财政专项资金绩效评价工作", None, None),
+    "migrant_observation_meeting_held": ("召开一次流动人口服务现场观摩会", None, None),
+    "study_trips_held": (
+        "组织相关人员赴浙江、广东等地进行交流学习",
+        "通知未规定次数和期限：按赴浙江、广东各一次、共2次，年底前完成计。",
+        "The notice sets no number or date: read as one trip each to Zhejiang and Guangdong, 2 in all, by the year's end.",
+    ),
+    "election_province_held": (
+        "省、市、县三级计生协按时做好换届工作",
+        "通知要求“按时”换届，未说明哪些届期在2023年届满：按省计生协2023年内完成换届计。",
+        "The notice asks for elections 'on time' without saying whose terms end in 2023: read as the provincial association electing within 2023.",
+    ),
+    "election_prefecture_held": (
+        "省、市、县三级计生协按时做好换届工作",
+        "通知要求“按时”换届，未说明哪些届期在2023年届满：按14个市州计生协均在2023年内完成换届计。",
+        "The notice asks for elections 'on time' without saying whose terms end in 2023: read as all 14 prefecture associations electing within 2023.",
+    ),
+    "election_county_held": (
+        "省、市、县三级计生协按时做好换届工作",
+        "通知要求“按时”换届，未说明哪些届期在2023年届满：按122个县市区计生协均在2023年内完成换届计。",
+        "The notice asks for elections 'on time' without saying whose terms end in 2023: read as all 122 county associations electing within 2023.",
+    ),
+    "president_visits": (
+        "由省计生协会长带队赴各市州开展考察调研活动",
+        "通知未写期限：按年底前到达全部14个市州计。",
+        "The notice names no date: read as visits to all 14 prefectures by the year's end.",
+    ),
+    "presidents_forum_held": ("适时召开一次市州计生协会长座谈会", None, None),
+    "capacity_class_held": ("举办一次覆盖市县两级的计生协工作者能力建设培训班", None, None),
+    "member_day_events": (
+        "积极开展“5.29会员活动日”集中宣传服务月活动",
+        "通知未要求每个市州都开展，也未写完成日期：按每个市州在5月（集中宣传服务月）至少开展1次、5月31日前完成计。",
+        "The notice neither requires every prefecture to take part nor names a date: read as every prefecture holding at least one member-day event in May, the campaign month, by 31 May.",
+    ),
+}
+# The interpretations a split adds to a stated province total (the rule itself is in the note).
+ALLOCATED_ZH = "通知只规定全省总数，分解到{level}的数额由本协会按附注规则确定。"
+ALLOCATED_EN = (
+    "The notice sets the province's total only; the association splits it to {level} by the rule in the note."
+)
+COVERAGE_ZH = "通知规定全省100%，本协会理解为每个{level}都须达到100%。"
+COVERAGE_EN = "The notice sets 100% for the province; the association reads it as 100% in every {level}."
 
 
 def check_indicators() -> None:
@@ -1051,7 +1242,8 @@ def check_indicators() -> None:
     for i in INDICATOR_LIST:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", i.id), i.id
         assert i.kind in INDICATOR_KINDS and i.rule in TARGET_RULES, i.id
-        assert i.source in INDICATOR_SOURCES and proration(i) in PRORATIONS, i.id
+        assert i.source in INDICATOR_SOURCES and phasing(i)[0] in PHASINGS, i.id
+        assert (i.rule == "none") == (i.id not in PHASING) == (i.id not in BASIS), i.id
         assert (i.rule == "none") == (i.target is None), i.id
         assert (i.rule == "every_region_at_least") == (i.level is not None), i.id
         assert (i.kind == "ratio") == (i.numerator is not None) == (i.denominator is not None), i.id
@@ -1157,7 +1349,9 @@ def build_indicators() -> list[dict]:
                 "denominator_id": ind.denominator,
                 "target_rule": ind.rule,
                 "target_level": ind.level,
-                "proration": proration(ind),
+                "phasing": phasing(ind)[0],
+                "phasing_reason_zh": phasing(ind)[1],
+                "phasing_reason_en": phasing(ind)[2],
                 "source_table": ind.source,
                 "is_component": ind.component,
                 "display_order": order[ind.item_no],
@@ -1171,7 +1365,19 @@ def build_indicators() -> list[dict]:
 def build_targets() -> list[dict]:
     rows: list[dict] = []
 
-    def add(ind: Ind, region: str, value: float, basis: str, note: str | None) -> None:
+    def add(
+        ind: Ind,
+        region: str,
+        value: float,
+        note: str | None,
+        *,
+        interpretation: tuple[str, str] | None = None,
+        step: bool = False,
+    ) -> None:
+        """One target row; ``interpretation`` (zh, en) adds to the indicator's own, if any."""
+        stated, own_zh, own_en = BASIS[ind.id]
+        zh = " ".join(x for x in (own_zh, interpretation and interpretation[0]) if x) or None
+        en = " ".join(x for x in (own_en, interpretation and interpretation[1]) if x) or None
         rows.append(
             {
                 "plan_year": PLAN_YEAR,
@@ -1179,10 +1385,18 @@ def build_targets() -> list[dict]:
                 "region_code": region,
                 "target_value": float(value),
                 "due_date": indicator_due(ind),
-                "basis": basis,
+                # a single indivisible thing allocated to a region is a one-off there
+                "phasing": "step" if step else phasing(ind)[0],
+                "basis": "interpreted" if zh else "stated",
+                "stated_zh": stated,
+                "interpretation_zh": zh,
+                "interpretation_en": en,
                 "note": note,
             }
         )
+
+    def allocated(level_zh: str, level_en: str) -> tuple[str, str]:
+        return ALLOCATED_ZH.format(level=level_zh), ALLOCATED_EN.format(level=level_en)
 
     points = allocate_childcare_points()
     family_health = largest_remainder(FAMILY_HEALTH_YUAN, PREFECTURE_POP_2020)
@@ -1198,33 +1412,59 @@ def build_targets() -> list[dict]:
                 ind,
                 PROVINCE,
                 len(regions),
-                "plan",
                 f"number of {word} that must each reach {target:g} ({len(regions)} of {len(regions)})",
             )
             for r in regions:
-                add(ind, r, target, "plan", None)
+                add(ind, r, target, None)
         elif ind.rule == "coverage":
-            add(ind, PROVINCE, target, "plan", None)
+            add(ind, PROVINCE, target, None)
             for p in PREFECTURES:
-                add(ind, p, target, "plan", "the notice's 100% applies to every prefecture")
+                add(
+                    ind,
+                    p,
+                    target,
+                    None,
+                    interpretation=(COVERAGE_ZH.format(level="市州"), COVERAGE_EN.format(level="prefecture")),
+                )
             for c in COUNTIES:
-                add(ind, c, target, "plan", "the notice's 100% applies to every county")
+                add(
+                    ind,
+                    c,
+                    target,
+                    None,
+                    interpretation=(COVERAGE_ZH.format(level="县市区"), COVERAGE_EN.format(level="county")),
+                )
         else:  # total
-            add(ind, PROVINCE, target, "plan", None)
+            add(ind, PROVINCE, target, None)
             if ind.id == "childcare_points_open":
                 for p in PREFECTURES:
-                    add(ind, p, points[p], "allocation", NOTE_POINTS)
+                    add(
+                        ind,
+                        p,
+                        points[p],
+                        NOTE_POINTS,
+                        interpretation=allocated("市州", "prefectures"),
+                        step=points[p] == 1,
+                    )
             elif ind.id == "childcare_funds_yuan":
                 for p in PREFECTURES:
-                    add(ind, p, CHILDCARE_YUAN_PER_POINT * points[p], "allocation", NOTE_CHILDCARE_YUAN)
+                    add(
+                        ind,
+                        p,
+                        CHILDCARE_YUAN_PER_POINT * points[p],
+                        NOTE_CHILDCARE_YUAN,
+                        interpretation=allocated("市州", "prefectures"),
+                    )
             elif ind.id == "family_health_funds_yuan":
                 for p in PREFECTURES:
-                    add(ind, p, family_health[p], "allocation", NOTE_FAMILY_HEALTH)
+                    add(ind, p, family_health[p], NOTE_FAMILY_HEALTH, interpretation=allocated("市州", "prefectures"))
                     # county shares: no county population is bundled, so an even split
                     in_pref = [c for c in COUNTIES if c[:4] == p[:4]]
                     shares = largest_remainder(family_health[p], {c: 1 for c in in_pref})
                     for c in in_pref:
-                        add(ind, c, shares[c], "allocation", NOTE_FAMILY_HEALTH_COUNTY)
+                        add(
+                            ind, c, shares[c], NOTE_FAMILY_HEALTH_COUNTY, interpretation=allocated("县市区", "counties")
+                        )
             # milestone totals stay at province level: nothing to split
     assert sum(points.values()) == CHILDCARE_POINTS_TOTAL
     assert CHILDCARE_YUAN_PER_POINT * CHILDCARE_POINTS_TOTAL == 1_000_000
@@ -1281,6 +1521,77 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def _phasing_text(ind: Ind) -> str:
+    if ind.rule == "none":
+        return "—"
+    ph, zh, en = phasing(ind)
+    return f"`{ph}`: {_cell(zh)} / {_cell(en)}"
+
+
+def _basis_text(ind: Ind) -> str:
+    if ind.rule == "none":
+        return "—"
+    stated, zh, en = BASIS[ind.id]
+    if zh is None:
+        return f"stated: “{stated}”"
+    return f"interpreted: “{stated}” — {zh} / {en}"
+
+
+# The status and phasing rules for users, in both languages, each with a worked example. The
+# numbers are worked by hand here and checked by tests/unit/test_attainment.py.
+STATUS_DOC: tuple[str, ...] = (
+    "## Statuses / 状态",
+    "",
+    "Every place that shows a status (cards, the 33-item board, scorecard, maps, league table, "
+    "work-report paragraph, meeting pack, downloads) uses this one set, defined in "
+    "`analytics/attainment.py` (`STATUSES`). 凡显示状态之处（指标卡、33项一览、计分卡、地图、排名、"
+    "工作报告段落、会议材料、下载）都使用同一套状态。",
+    "",
+    "A target is judged at the **judged date**: the last complete month end on or before the as-of "
+    "date (reports are monthly; on 15 July the data runs through 30 June and is compared with what "
+    "was expected on 30 June). 评判日为截至日期当天或之前最近一个完整月的月末。",
+    "",
+    "| status | 状态 | when | 条件 | worked example |",
+    "|---|---|---|---|---|",
+    "| `done` | 已完成 | actual ≥ target, reached by the due date | 实际值达到目标，且在截止日期前（含当日）达到 | 20 of 20 childcare points open on 31 Dec |",
+    "| `on_track` | 进度正常 | before the due date; actual ≥ 95 % of expected-by-now | 截止日期前，实际值≥应达到值的95% | 1,000,000 yuan due 31 Dec, linear: on 30 Jun expected 1,000,000 × 181/365 = 495,890; actual 480,000 is 96.8 % → on track |",
+    "| `at_risk` | 有风险 | before the due date; 80 % ≤ actual / expected < 95 % | 截止日期前，应达到值的80%至95% | same, actual 420,000 = 84.7 % → at risk |",
+    "| `behind` | 滞后 | before the due date; actual < 80 % of expected | 截止日期前，低于应达到值的80% | same, actual 300,000 = 60.5 % → behind |",
+    "| `not_yet_due` | 未到期 | before the due date; nothing expected yet (step phasing, or a line still below one whole thing) | 截止日期前，尚不要求完成（按到期一次，或线性应有数不足一个） | a youth base due 31 Dec, on 31 Mar: expected 0 → not yet due (never behind) |",
+    "| `no_data` | 无数据 | before the due date; the region has sent no report | 截止日期前，该地区未报送 | grey: a reporting problem, not a performance one |",
+    "| `done_late` | 逾期完成 | actual ≥ target, first reached after the due date (the date is shown) | 到期后才达到目标（显示达到日期） | member day due 31 May, the 14th prefecture reported it for June → done late, reached 30 Jun |",
+    "| `missed` | 未完成 | on or after the due date, reported, actual < target | 截止日期当天或之后，已报送但未达到目标 | prefecture elections on 31 Dec: 13 of 14 → missed (never on track or at risk) |",
+    "| `overdue_no_report` | 逾期未报 | on or after the due date, no report at all | 截止日期当天或之后，仍无任何报送 | a first-half milestone with no report, judged 31 Jul → overdue, not grey |",
+    "| `no_target` | 无量化目标 | the notice gives no number | 通知未给出量化目标 | tracked, never judged |",
+    "",
+    "Thresholds (95 %, 80 %) are the dashboard's, in `analytics/attainment.py` `THRESHOLDS`, and "
+    "shown on the pages that use them. 阈值（95%、80%）由本系统设定，显示在使用它们的页面上。",
+    "",
+    "## Phasing / 分期",
+    "",
+    "Expected-by-now follows each target's `phasing` (a column of `targets`, defaulting to its "
+    "indicator's; the reason for each 2023 indicator is in the table below). "
+    "应达到值按每个目标的分期方式计算：",
+    "",
+    "| phasing | 分期 | rule | 规则 | worked example (target due 31 Dec) |",
+    "|---|---|---|---|---|",
+    "| `linear` | 线性 | target × days elapsed / days in the period, counted inclusively from 1 Jan (时间过半、任务过半); a coverage line starts from the level reported at the end of January | 按天数线性折算；覆盖率从1月末已报水平起算 | 1,000,000 yuan: 31 Mar 90/365 → 246,575; 30 Jun 181/365 → 495,890; 31 Dec → 1,000,000 |",
+    "| `step` | 到期一次 | nothing before the due date, all of it on it: early is done, before due is not yet due, never behind | 到期前不要求，到期时须全部完成 | one base: 31 Mar 0, 30 Jun 0, 31 Dec 1 |",
+    "| `schedule` | 按计划进度 | the cumulative value the association sets for the last scheduled month end on or before the judged date; the whole target from the due date | 取本协会设定的最近一个月末累计值 | 4 / 10 / 20 set for 31 Mar / 30 Jun / 30 Sep, target 24: 31 Mar 4, 31 Jul 10, 31 Dec 24 |",
+    "",
+    "Expected values of countable targets (points, classes, events, regions) are whole numbers, "
+    'rounded down: 20 points, linear, on 30 June expect 20 × 181/365 = 9.92 → 9, never "9.9 points". '
+    "Yuan and shares stay as they are. 可数目标的应达到值取整（向下）。",
+    "",
+    "## Stated or interpreted / 通知原文与本协会理解",
+    "",
+    "Each target row carries its `basis`: `stated` when the notice states it (`stated_zh` holds the "
+    "notice's words), `interpreted` when the association reads a count, a scope or a date into words "
+    "that leave it open (`interpretation_zh` / `interpretation_en` say how). Pages show the "
+    "interpretation wherever the target appears. 每个目标注明依据：通知原文（附原文）或本协会的理解（附说明）。",
+)
+
+
 def build_docs(items: list[dict]) -> str:
     titles = {r["item_no"]: r for r in items}
     points = allocate_childcare_points()
@@ -1327,32 +1638,26 @@ def build_docs(items: list[dict]) -> str:
     w("| rule | meaning | target rows |")
     w("|---|---|---|")
     w(
-        "| total | the region's value should reach the target | province row from the notice (basis `plan`); for three money/point totals also one row per prefecture (basis `allocation`, rules below), and for the family health funds one per county (each prefecture's share split evenly); milestones at province only |"
+        "| total | the region's value should reach the target | province row from the notice (basis `stated`); for three money/point totals also one row per prefecture (basis `interpreted`, rules below), and for the family health funds one per county (each prefecture's share split evenly); milestones at province only |"
     )
     w(
-        "| coverage | the ratio should reach the share (0-1) | 1.0 for the province, each prefecture and each county (basis `plan`: the notice's 100% applies everywhere) |"
+        "| coverage | the ratio should reach the share (0-1) | 1.0 for the province, each prefecture and each county (province: basis `stated`; prefectures and counties: `interpreted`, the notice's 100% read as applying everywhere) |"
     )
     w(
         "| every_region_at_least | every region at `target_level` should reach the target | one row per prefecture (or per county) with the value each must reach; the province row holds the number of regions that must reach it (14 or 122) |"
     )
     w('| none | tracked, but the notice gives no number | no target row; boards show "no quantitative target" |')
     w("")
-    w(
-        "**Proration**: `linear` — the expected value grows evenly from 1 January to the due date; "
-        "`at_due` — nothing is expected before the due date (all milestones). The due date is the "
-        "item's own deadline: 30 June for items 7 and 17 (上半年, first half), 31 May for the 5.29 "
-        "member day, 31 December otherwise. Item 14's youth trainer class is scheduled for the second "
-        "half (下半年), which ends on 31 December."
-    )
+    for line in STATUS_DOC:
+        w(line)
     w("")
     w("## Allocation of plan totals to prefectures")
     w("")
     w(
         "The notice states three totals for the whole province. To judge prefectures, they are "
-        "split as below (basis `allocation`, the rule repeated in each row's `note`). Populations "
+        "split as below (basis `interpreted`, the rule repeated in each row's `note`). Populations "
         "are the 7th census resident population of 2020-11-01 (湖南省第七次全国人口普查公报; they "
-        "add up to 66,444,864). An allocation from the association's own target export "
-        "(basis `association`) would replace these."
+        "add up to 66,444,864). An allocation the association sets itself would replace these."
     )
     w("")
     w(
@@ -1382,8 +1687,10 @@ def build_docs(items: list[dict]) -> str:
     w("")
     w("## All indicators")
     w("")
-    w("| id | item | kind | rule | target | due | proration | source | unit | definition (zh) | definition (en) |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    w(
+        "| id | item | kind | rule | target | due | phasing | basis | source | unit | definition (zh) | definition (en) |"
+    )
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for ind in sorted(INDICATOR_LIST, key=lambda i: (i.item_no, i.component)):
         kind = ind.kind + (" (component)" if ind.component else "")
         if ind.kind == "ratio":
@@ -1393,7 +1700,8 @@ def build_docs(items: list[dict]) -> str:
         item = f"{ind.item_no} {titles[ind.item_no]['item_title_zh']}"
         w(
             f"| `{ind.id}` | {_cell(item)} | {_cell(kind)} | {rule} | {_cell(_target_text(ind))} | {due} | "
-            f"{proration(ind)} | {ind.source} | {ind.unit_zh} / {ind.unit_en} | {_cell(ind.def_zh)} | {_cell(ind.def_en)} |"
+            f"{_phasing_text(ind)} | {_cell(_basis_text(ind))} | {ind.source} | {ind.unit_zh} / {ind.unit_en} | "
+            f"{_cell(ind.def_zh)} | {_cell(ind.def_en)} |"
         )
     w("")
     w("## Items without an indicator")
@@ -1433,10 +1741,15 @@ def build() -> dict[Path, bytes]:
     items = parse_notice(NOTICE.read_text(encoding="utf-8"))
     item_rows = build_plan_items(items)
     assert {i.item_no for i in INDICATOR_LIST} <= {r["item_no"] for r in item_rows}
+    texts = {r["item_no"]: r["text_zh"] for r in item_rows}
+    for ind in INDICATOR_LIST:
+        if ind.id in BASIS:  # the notice's words are quoted verbatim, or the build fails
+            assert BASIS[ind.id][0] in texts[ind.item_no], ind.id
     return {
         OUT_PLAN_ITEMS: to_parquet_bytes(item_rows, PLAN_ITEMS.schema),
         OUT_INDICATORS: to_parquet_bytes(build_indicators(), INDICATORS.schema),
         OUT_TARGETS: to_parquet_bytes(build_targets(), TARGETS.schema),
+        OUT_SCHEDULES: to_parquet_bytes([], TARGET_SCHEDULES.schema),
         OUT_DOCS: (build_docs(item_rows) + hand_written_docs()).encode("utf-8"),
     }
 

@@ -12,6 +12,8 @@ reach SQL only as named parameters (``$as_of``); identifiers never come from cal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -87,8 +89,14 @@ def indicators(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFram
 
 
 def targets(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
-    """Columns: indicator_id, region_code, target_value, due_date, basis, note."""
+    """Columns: indicator_id, region_code, target_value, due_date, phasing, basis, stated_zh,
+    interpretation_zh, interpretation_en, note."""
     return run(con, "targets", plan_year=plan_year)
+
+
+def target_schedules(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
+    """Columns: indicator_id, region_code, period_end, cumulative_value (schedule-phased targets only)."""
+    return run(con, "target_schedules", plan_year=plan_year)
 
 
 def data_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -121,11 +129,19 @@ def attainment_tables(
     levels: tuple[str, ...],
     within: str = PROVINCE_CODE,
     indicator_ids: tuple[str, ...] = (),
+    plan_targets: pd.DataFrame | None = None,
+    level_within: Mapping[str, str] | None = None,
+    fill_actuals: Callable[[pd.DataFrame, list[str]], pd.DataFrame] | None = None,
 ) -> dict[tuple[dt.date, str], pd.DataFrame]:
     """:func:`attainment_table` for several dates and levels, from one scan of the facts.
 
     A page that shows this month and last month, the region and its sub-regions asks once.
-    ``indicator_ids`` limits the judgement to those indicators (all when empty).
+    ``indicator_ids`` limits the judgement to those indicators (all when empty);
+    ``plan_targets``: the targets of ``plan_year`` when the caller has them already;
+    ``level_within``: a narrower region for some levels (the counties of one prefecture);
+    ``fill_actuals(actuals, region_codes)``: a page's own rule for regions the facts do not
+    name (the childcare register: a prefecture without points reported 0), applied at every
+    date judged, so that the reach dates of done-late targets follow the same rule.
     """
     for level in levels:
         _level(level)
@@ -134,12 +150,25 @@ def attainment_tables(
         inds = inds[inds["indicator_id"].isin(indicator_ids)]
     # every region inside ``within`` lies in its province, whose codes share its first two
     # digits: the plan of the other provinces of a national table is never read
-    tgts = targets(con, plan_year=plan_year)
+    tgts = targets(con, plan_year=plan_year) if plan_targets is None else plan_targets
     placement = run(con, "region_placement_within", within=within)
-    judge = attainment.Judge(inds, tgts[tgts["region_code"].str.startswith(within[:2])], placement, plan_year=plan_year)
+    judge = attainment.Judge(
+        inds,
+        tgts[tgts["region_code"].str.startswith(within[:2])],
+        placement,
+        plan_year=plan_year,
+        schedules=target_schedules(con, plan_year=plan_year),
+    )
+    # reports are monthly: an as-of date is judged at the last complete month end on or before it
+    judged = {as_of: attainment.judged_date(as_of, plan_year) for as_of in as_ofs}
     # coverage targets are prorated from the level reported at the end of January
     january = attainment.month_ends(plan_year)[0]
-    dates = sorted({*as_ofs, january})
+    # a target reached after its due date is done late: the month ends from the earliest due
+    # date before a judged date up to that date are read too, to find when it was reached
+    last = max(judged.values())
+    dues = sorted(d for d in judge.due_dates() if d < last)
+    late_dates = sorted({*dues, *(m for m in attainment.month_ends(plan_year) if dues[0] <= m <= last)}) if dues else []
+    dates = sorted({*judged.values(), january, *late_dates})
     # every-region rules are counted from the level their members are at: only those
     # indicators are read at the levels below the judged ones
     counted = inds.loc[inds["target_rule"] == "every_region_at_least"]
@@ -163,27 +192,103 @@ def attainment_tables(
     coverage = set(inds.loc[inds["target_rule"] == "coverage", "indicator_id"])
     lower_at = {str(t) for t in counted["target_level"].dropna()}
     out: dict[tuple[dt.date, str], pd.DataFrame] = {}
-    inside = placement[
-        (placement[["province_code", "prefecture_code", "county_code", "region_code"]] == within).any(axis=1)
-    ]
     for level in levels:
         # the regions regions_at_level lists, read from the placement already at hand
+        area = (level_within or {}).get(level, within)
+        inside = placement[
+            (placement[["province_code", "prefecture_code", "county_code", "region_code"]] == area).any(axis=1)
+        ]
         here = inside[(inside["level"] == level) & ~((inside["level"] == "county") & inside["is_stat_zone"])]
         codes = list(here["region_code"])
-        base = parts.get((january, level), empty)
+        below = LEVELS[LEVELS.index(level) + 1 :]
+        day = _Day(parts, empty, level, tuple(lv for lv in below if lv in lower_at), codes, fill_actuals)
+        base = day.actuals(january)
         baselines = {
             (str(i), str(c)): float(a)
-            for i, c, a in zip(base["indicator_id"], base["region_code"], base["actual"], strict=True)
-            if i in coverage and pd.notna(a)
+            for i, c, a, n in zip(
+                base["indicator_id"], base["region_code"], base["actual"], base["n_rows"], strict=True
+            )
+            # a January with no report has no level to start from (the line starts from zero)
+            if i in coverage and pd.notna(a) and n > 0
         }
-        below = LEVELS[LEVELS.index(level) + 1 :]
         for as_of in as_ofs:
-            out[(as_of, level)] = judge.evaluate(
-                parts.get((as_of, level), empty),
-                as_of=as_of,
+            when = judged[as_of]
+            first = judge.evaluate(
+                day.actuals(when),
+                level_actuals=day.lower(when),
+                as_of=when,
                 level=level,
                 region_codes=codes,
-                level_actuals={lv: parts.get((as_of, lv), empty) for lv in below if lv in lower_at},
                 baselines=baselines,
             )
+            reached_on = _reached_on(judge, first, when, late_dates, day, baselines)
+            out[(as_of, level)] = (
+                judge.evaluate(
+                    day.actuals(when),
+                    level_actuals=day.lower(when),
+                    as_of=when,
+                    level=level,
+                    region_codes=codes,
+                    baselines=baselines,
+                    reached_on=reached_on,
+                )
+                if reached_on
+                else first
+            )
     return out
+
+
+@dataclass(frozen=True)
+class _Day:
+    """The actuals of one judged level (and the levels below it that every-region rules count)
+    at any date read, with the page's fill rule applied."""
+
+    parts: Mapping[tuple[dt.date, str], pd.DataFrame]
+    empty: pd.DataFrame
+    level: str
+    below: tuple[str, ...]
+    codes: list[str]
+    fill: Callable[[pd.DataFrame, list[str]], pd.DataFrame] | None
+
+    def actuals(self, date: dt.date) -> pd.DataFrame:
+        found = self.parts.get((date, self.level), self.empty)
+        return self.fill(found.reset_index(drop=True), self.codes) if self.fill else found
+
+    def lower(self, date: dt.date) -> dict[str, pd.DataFrame]:
+        return {lv: self.parts.get((date, lv), self.empty) for lv in self.below}
+
+
+def _reached_on(
+    judge: attainment.Judge,
+    judged: pd.DataFrame,
+    when: dt.date,
+    late_dates: list[dt.date],
+    day: _Day,
+    baselines: dict[tuple[str, str], float],
+) -> dict[tuple[str, str], dt.date]:
+    """(indicator, region) → the first of ``late_dates`` on which a target reached by ``when``
+    and due before it was reached: after its due date, it is done late."""
+    late = judged[(judged["status"] == "done") & (pd.to_datetime(judged["due_date"]).dt.date < when)]
+    if late.empty:
+        return {}
+    pending = set(zip(late["indicator_id"], late["region_code"], strict=True))
+    only = set(late["indicator_id"])
+    found: dict[tuple[str, str], dt.date] = {}
+    for date in (d for d in late_dates if d <= when):
+        if not pending:
+            break
+        then = judge.evaluate(
+            day.actuals(date),
+            level_actuals=day.lower(date),
+            as_of=date,
+            level=day.level,
+            region_codes=day.codes,
+            baselines=baselines,
+            only=only,
+        )
+        hit = then[then["status"].isin(attainment.REACHED)]
+        for key in zip(hit["indicator_id"], hit["region_code"], strict=True):
+            if key in pending:
+                found[key] = date
+                pending.discard(key)
+    return found

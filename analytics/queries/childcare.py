@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics import attainment, childcare
-from analytics.queries import PROVINCE_CODE, indicators, regions_at_level, run, targets
+from analytics import childcare
+from analytics.queries import PROVINCE_CODE, run, targets
+from analytics.queries import attainment_tables as shared_attainment_tables
 
 
 def points(con: duckdb.DuckDBPyConnection, *, plan_year: int, within: str = PROVINCE_CODE) -> pd.DataFrame:
@@ -61,55 +62,36 @@ def attainment_tables(
     """The five childcare indicators judged in every region of each level inside ``within``,
     at each date, from one scan of the facts.
 
-    Each value has the columns :data:`analytics.attainment.ATTAINMENT_COLUMNS`. Same actuals,
-    proration and status rules as ``analytics.queries.attainment_tables``, plus the register rule.
-    ``plan_targets``: the targets of ``plan_year`` when the caller has them already;
-    ``level_within``: a narrower region for some levels (the counties of one prefecture),
-    judged from the same scan.
+    Each value has the columns :data:`analytics.attainment.ATTAINMENT_COLUMNS`: the judgement of
+    ``analytics.queries.attainment_tables`` (one recipe), plus the register rule. ``plan_targets``:
+    the targets of ``plan_year`` when the caller has them already; ``level_within``: a narrower
+    region for some levels (the counties of one prefecture), judged from the same scan.
     """
-    inds = indicators(con, plan_year=plan_year)
-    inds = inds[inds["indicator_id"].isin(childcare.INDICATORS)]
-    tgts = targets(con, plan_year=plan_year) if plan_targets is None else plan_targets
-    tgts = tgts[tgts["indicator_id"].isin(childcare.INDICATORS)]
-    tgts = tgts[tgts["region_code"].str.startswith(within[:2])]  # within's province only
     n_register = register_points(con, plan_year=plan_year)
-    dates = sorted(set(as_ofs))
-    actuals = run(
+
+    def fill(actuals: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+        return childcare.fill_register_zeros(actuals, codes, register_points=n_register)
+
+    tables = shared_attainment_tables(
         con,
-        "attainment_actuals",
         plan_year=plan_year,
-        as_of_dates=dates,
+        as_ofs=as_ofs,
+        levels=levels,
         within=within,
-        levels=list(levels),
-        indicator_ids=list(childcare.INDICATORS),
-        lower_levels=[],
-        lower_ids=[],
+        indicator_ids=tuple(childcare.INDICATORS),
+        plan_targets=plan_targets,
+        level_within=level_within,
+        fill_actuals=fill,
     )
-    when = pd.to_datetime(actuals["as_of"]).dt.date
-    columns = [c for c in actuals.columns if c not in ("as_of", "level")]
-    out: dict[tuple[dt.date, str], pd.DataFrame] = {}
-    for level in levels:
-        regions = regions_at_level(con, level=level, within=(level_within or {}).get(level, within))
-        codes = list(regions["region_code"])
-        # item 7's milestones are the province's own: below it they are neither reported nor targeted
-        judged = inds if level == "province" else inds[inds["indicator_id"].isin(childcare.REGISTER_INDICATORS)]
-        judge = attainment.Judge(
-            judged,
-            tgts,
-            regions[["region_code", "province_code", "prefecture_code", "county_code"]],
-            plan_year=plan_year,
+    # item 7's milestones are the province's own: below it they are neither reported nor targeted
+    return {
+        (as_of, level): (
+            frame
+            if level == "province"
+            else frame[frame["indicator_id"].isin(childcare.REGISTER_INDICATORS)].reset_index(drop=True)
         )
-        for as_of in as_ofs:
-            mask = (when == as_of) & (actuals["level"] == level)
-            part = actuals.loc[mask, columns].reset_index(drop=True)
-            # none of the five is a ratio or an every-region rule: no composing, no lower levels
-            out[(as_of, level)] = judge.evaluate(
-                childcare.fill_register_zeros(part, codes, register_points=n_register),
-                as_of=as_of,
-                level=level,
-                region_codes=codes,
-            )
-    return out
+        for (as_of, level), frame in tables.items()
+    }
 
 
 def attainment_table(

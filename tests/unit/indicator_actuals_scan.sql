@@ -56,10 +56,11 @@ ratios as (
         d.level,
         i.indicator_id,
         d.region_code,
-        n.actual / nullif(d.actual, 0) as actual,
+        -- no numerator reported under a known denominator: 0 covered, as the parent counts it
+        coalesce(n.actual, 0) / nullif(d.actual, 0) as actual,
         coalesce(n.n_rows, 0)::bigint as n_rows,
         greatest(n.last_period, d.last_period) as last_period,
-        n.actual as numerator,
+        coalesce(n.actual, 0) as numerator,
         d.actual as denominator
     from stg_indicators as i
     inner join summed as d on d.indicator_id = i.denominator_id

@@ -118,9 +118,59 @@ def test_a_first_half_item_after_30_june_is_judged_against_its_full_target(con: 
     july = _table(con, "province", D(2023, 7, 31)).loc[("caring_employers", "430000")]
     assert july["expected"] == july["target"] == 1
     assert june["due_date"] == D(2023, 6, 30)
-    # not done by 30 June is behind afterwards, never "not yet due"
+    # on 30 June a first-half item is done or missed, never "not yet due" or "behind"
     late = _table(con, "province", D(2023, 6, 30)).loc[("caring_employers", "430000")]
-    assert late["status"] in ("done", "behind")
+    assert late["status"] in ("done", "missed", "overdue_no_report")
+
+
+# --- verdicts follow the calendar ------------------------------------------------------------
+
+
+def _levels(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    tables = queries.attainment_tables(
+        con.cursor(), plan_year=2023, as_ofs=(as_of,), levels=("province", "prefecture", "county")
+    )
+    return pd.concat([tables[(as_of, lv)].assign(level=lv) for lv in ("province", "prefecture", "county")])
+
+
+def test_on_31_december_no_missed_target_reads_done_on_track_or_at_risk(con: duckdb.DuckDBPyConnection) -> None:
+    every = _levels(con, D(2023, 12, 31))
+    judged = every[every["target"].notna()]
+    short = judged[(judged["actual"].fillna(0) < judged["target"]) & (judged["due_date"] <= D(2023, 12, 31))]
+    assert len(short) > 100  # the demo data has missed targets at every level
+    assert set(short["status"]) <= {"missed", "overdue_no_report"}
+    # the cases, from the Parquet: every prefecture short of 100 % instructor coverage has missed
+    regions = _read("reference/regions")
+    pref = _table(con, "prefecture", D(2023, 12, 31))
+    for code in sorted(regions.loc[regions["level"] == "prefecture", "region_code"]):
+        covered, total = coverage(regions, code, D(2023, 12, 31))
+        status = pref.loc[("instructor_coverage", code), "status"]
+        assert status == ("done" if covered == total else "missed"), code
+
+
+def test_on_31_march_no_prefecture_is_behind_on_a_one_off_due_in_december(con: duckdb.DuckDBPyConnection) -> None:
+    targets = _read("plan/targets")
+    steps = targets[(targets["phasing"] == "step") & (targets["due_date"] == D(2023, 12, 31))]
+    assert {"youth_demo_bases_new", "election_prefecture_held"} <= set(steps["indicator_id"])
+    pref = _levels(con, D(2023, 3, 31))
+    pref = pref[pref["level"] == "prefecture"]
+    on_step = pref.merge(steps[["indicator_id", "region_code"]], on=["indicator_id", "region_code"])
+    assert len(on_step) >= 14
+    assert set(on_step["status"]) <= {"done", "not_yet_due", "no_data"}
+
+
+def test_expected_values_of_countable_targets_are_whole(con: duckdb.DuckDBPyConnection) -> None:
+    inds = _read("plan/indicators").set_index("indicator_id")
+    every = _levels(con, D(2023, 6, 30))
+    counted = every[
+        every["expected"].notna() & every["indicator_id"].map(inds["unit_zh"]).isin(["个", "次", "期", "项"])
+    ]
+    counted = counted[counted["indicator_id"].map(inds["target_rule"]) != "coverage"]
+    assert len(counted) > 20
+    assert (counted["expected"] % 1 == 0).all()
+    # 20 points × 181/365 = 9.92 on 30 June: 9 whole points expected at the province
+    row = every[(every["indicator_id"] == "childcare_points_open") & (every["region_code"] == "430000")]
+    assert row["expected"].iloc[0] == 9
 
 
 # --- the pages show the same numbers --------------------------------------------------------

@@ -107,10 +107,11 @@ def test_funds_are_summed_over_the_months(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_judgement_at_30_june(con: duckdb.DuckDBPyConnection) -> None:
     t = _judged(con, H1, "prefecture")
-    # A, points: 1 open; expected 3 × 181/365 = 1.488; pace 0.672 < 0.80 → behind
+    # A, points: 1 open; expected 3 × 181/365 = 1.488, a count, so 1 whole point; 1 of 1 → on track
     row = t.loc[("childcare_points_open", "430100")]
-    assert row["expected"] == pytest.approx(3 * FRACTION_H1)
-    assert row["status"] == "behind"
+    assert pytest.approx(1.488, abs=1e-3) == 3 * FRACTION_H1
+    assert row["expected"] == 1
+    assert row["status"] == "on_track"
     # A, funds: 90,000 against 150,000 × 181/365 = 74,383.6 expected → on track
     row = t.loc[("childcare_funds_yuan", "430100")]
     assert row["expected"] == pytest.approx(150_000 * FRACTION_H1)
@@ -126,8 +127,9 @@ def test_a_prefecture_without_points_reported_zero(con: duckdb.DuckDBPyConnectio
     for indicator in childcare.REGISTER_INDICATORS:
         row = t.loc[(indicator, "430200")]
         assert row["actual"] == 0 and row["has_data"], indicator
-    # judged like any other 0: B should have 1 × 181/365 = 0.496 points by now → behind
-    assert t.loc[("childcare_points_open", "430200"), "status"] == "behind"
+    # judged like any other 0: B's one point × 181/365 = 0.496 is no whole point yet → not yet due;
+    # its 50,000 yuan × 181/365 = 24,794.5 expected, 0 paid → behind
+    assert t.loc[("childcare_points_open", "430200"), "status"] == "not_yet_due"
     assert t.loc[("childcare_funds_yuan", "430200"), "status"] == "behind"
 
 
@@ -154,16 +156,19 @@ def test_counties_without_points_are_zero_and_zones_count_in_their_host(con: duc
 
 def test_item_7_milestones_are_judged_at_30_june(con: duckdb.DuckDBPyConnection) -> None:
     t = _judged(con, H1, "province")
-    # done in May; the caring employers only in July: on the due date that is behind
+    # done in May; the caring employers only in July: on the due date that is missed
     assert t.loc[("childcare_demo_institutions", "430000"), "status"] == "done"
-    assert t.loc[("caring_employers", "430000"), "status"] == "behind"
+    assert t.loc[("caring_employers", "430000"), "status"] == "missed"
     assert childcare.milestone_due(pd.DataFrame(tiny_childcare.TARGETS)) == H1
     # the overview judges them on the due date too once it has passed
     at_due = q.overview(con, plan_year=2023, as_of=YEAR_END).milestones_at_due.set_index("indicator_id")
-    assert at_due.loc["caring_employers", "status"] == "behind"
+    assert at_due.loc["caring_employers", "status"] == "missed"
+    # and at the year's end it reads done late, reached in July (never plain "done")
+    year = _judged(con, YEAR_END, "province").loc[("caring_employers", "430000")]
+    assert (year["status"], year["reached_on"]) == ("done_late", dt.date(2023, 7, 31))
     assert q.overview(con, plan_year=2023, as_of=H1).milestones_at_due.empty
     late = _judged(con, YEAR_END, "province")
-    assert late.loc[("caring_employers", "430000"), "status"] == "done"
+    assert late.loc[("childcare_demo_institutions", "430000"), "status"] == "done"  # done in May, on time
 
 
 # --- places per 1,000 residents ---------------------------------------------------------------
@@ -251,7 +256,7 @@ def test_a_prefecture_without_points_in_the_bundled_data(tmp_path: Path) -> None
     t = _judged(con, YEAR_END, "prefecture")
     assert t.loc[("childcare_points_open", "430800"), "actual"] == 0
     assert t.loc[("childcare_points_open", "430800"), "has_data"]
-    assert t.loc[("childcare_points_open", "430800"), "status"] == "behind"  # 0 of 1 on 31 Dec
+    assert t.loc[("childcare_points_open", "430800"), "status"] == "missed"  # 0 of 1 on 31 Dec
     assert t.loc[("childcare_funds_yuan", "430800"), "actual"] == 0
     per = q.places_per_thousand(con, plan_year=2023, as_of=YEAR_END).set_index("region_code")
     assert per.loc["430800", "per_1000"] == 0
@@ -262,7 +267,8 @@ def test_a_prefecture_without_points_in_the_bundled_data(tmp_path: Path) -> None
 def test_no_register_in_the_bundled_data_is_no_data(tmp_path: Path) -> None:
     con = db.connect(without_prefecture(tmp_path, None))
     t = _judged(con, YEAR_END, "prefecture")
-    assert t.loc[("childcare_points_open", "430800"), "status"] == "no_data"
+    # nothing reported by the due date: overdue, not grey
+    assert t.loc[("childcare_points_open", "430800"), "status"] == "overdue_no_report"
     assert not t.loc[("childcare_funds_yuan", "430800"), "has_data"]
     # item 7 comes from the progress export, which is still there
     province = _judged(con, YEAR_END, "province")

@@ -80,23 +80,26 @@ def _ind(
     num: str | None = None,
     den: str | None = None,
     level: str | None = None,
-    proration: str = "linear",
+    phasing: str = "linear",
     source: str = "progress",
     component: bool = False,
+    unit_zh: str = "个",
 ) -> dict[str, object]:
     return dict(
         indicator_id=iid,
         item_no=item,
         name_zh=iid,
         name_en=iid,
-        unit_zh="个",
+        unit_zh=unit_zh,
         unit_en="n",
         kind=kind,
         numerator_id=num,
         denominator_id=den,
         target_rule=rule,
         target_level=level,
-        proration=proration,
+        phasing=phasing,
+        phasing_reason_zh=phasing,
+        phasing_reason_en=phasing,
         source_table=source,
         is_component=component,
         display_order=1,
@@ -106,20 +109,32 @@ def _ind(
 
 
 INDICATORS = [
-    _ind("funds", "flow", "total"),
+    _ind("funds", "flow", "total", unit_zh="元"),
     _ind("points", "stock", "total"),
     _ind("cov", "ratio", "coverage", num="villages_with_2_instructors", den="villages_total", source="instructors"),
     _ind("villages_with_2_instructors", "stock", "none", source="instructors", component=True),
     _ind("villages_total", "stock", "none", source="instructors", component=True),
-    _ind("h1_milestone", "milestone", "total", proration="at_due"),
-    _ind("bases", "flow", "every_region_at_least", level="prefecture"),
+    _ind("h1_milestone", "milestone", "total", phasing="step"),
+    _ind("bases", "flow", "every_region_at_least", level="prefecture", phasing="step"),
     _ind("articles", "flow", "none"),
 ]
 
 
-def _t(iid: str, code: str, value: float, due: dt.date = dt.date(2023, 12, 31)) -> dict[str, object]:
+def _t(
+    iid: str, code: str, value: float, due: dt.date = dt.date(2023, 12, 31), phasing: str = "linear"
+) -> dict[str, object]:
     return dict(
-        plan_year=2023, indicator_id=iid, region_code=code, target_value=value, due_date=due, basis="plan", note=None
+        plan_year=2023,
+        indicator_id=iid,
+        region_code=code,
+        target_value=value,
+        due_date=due,
+        phasing=phasing,
+        basis="stated",
+        stated_zh=iid,
+        interpretation_zh=None,
+        interpretation_en=None,
+        note=None,
     )
 
 
@@ -131,10 +146,10 @@ TARGETS = [
     _t("cov", "430000", 1.0),
     _t("cov", "430100", 1.0),
     _t("cov", "430200", 1.0),
-    _t("h1_milestone", "430000", 1, D(2023, 6, 30)),
-    _t("bases", "430000", 2),
-    _t("bases", "430100", 1),
-    _t("bases", "430200", 1),
+    _t("h1_milestone", "430000", 1, D(2023, 6, 30), "step"),
+    _t("bases", "430000", 2, phasing="step"),
+    _t("bases", "430100", 1, phasing="step"),
+    _t("bases", "430200", 1, phasing="step"),
 ]
 
 

@@ -82,10 +82,10 @@ POINTS = [
 
 INDICATORS = [
     tiny._ind("childcare_points_open", "stock", "total", item=6, source="childcare_points"),
-    tiny._ind("childcare_funds_yuan", "flow", "total", item=6, source="childcare_points"),
+    tiny._ind("childcare_funds_yuan", "flow", "total", item=6, source="childcare_points", unit_zh="元"),
     tiny._ind("childcare_places", "stock", "none", item=6, source="childcare_points"),
-    tiny._ind("childcare_demo_institutions", "milestone", "total", item=7, proration="at_due"),
-    tiny._ind("caring_employers", "milestone", "total", item=7, proration="at_due"),
+    tiny._ind("childcare_demo_institutions", "milestone", "total", item=7, phasing="step"),
+    tiny._ind("caring_employers", "milestone", "total", item=7, phasing="step"),
 ]
 
 TARGETS = [
@@ -95,8 +95,8 @@ TARGETS = [
     tiny._t("childcare_funds_yuan", "430000", 200000),
     tiny._t("childcare_funds_yuan", "430100", 150000),
     tiny._t("childcare_funds_yuan", "430200", 50000),
-    tiny._t("childcare_demo_institutions", "430000", 1, H1),
-    tiny._t("caring_employers", "430000", 1, H1),
+    tiny._t("childcare_demo_institutions", "430000", 1, H1, "step"),
+    tiny._t("caring_employers", "430000", 1, H1, "step"),
 ]
 
 PROGRESS = [

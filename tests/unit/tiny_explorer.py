@@ -50,7 +50,7 @@ INDICATORS = [
     _ind("share", "ratio", "coverage", item=3, num="covered", den="families"),
     _ind("covered", "stock", "none", item=3, component=True),
     _ind("families", "stock", "none", item=3, component=True),
-    _ind("held", "milestone", "total", item=4, proration="at_due"),
+    _ind("held", "milestone", "total", item=4, phasing="step"),
 ]
 
 PROGRESS = [
@@ -92,7 +92,7 @@ def _item(no: int, area: int) -> dict[str, object]:
 
 
 PLAN_ITEMS = [_item(1, 1), _item(2, 1), _item(3, 2), _item(4, 2)]
-TARGETS = [tiny._t("share", "430000", 1.0), tiny._t("held", "430000", 1, D(2023, 6, 30))]
+TARGETS = [tiny._t("share", "430000", 1.0), tiny._t("held", "430000", 1, D(2023, 6, 30), "step")]
 
 
 def build(data_dir: Path) -> Path:

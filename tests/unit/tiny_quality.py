@@ -41,7 +41,7 @@ INDICATORS = [
     tiny._ind("cov", "ratio", "coverage", num="cov_num", den="cov_total"),
     tiny._ind("cov_num", "stock", "none", component=True),
     tiny._ind("cov_total", "stock", "none", component=True),
-    tiny._ind("h1_milestone", "milestone", "total", proration="at_due"),
+    tiny._ind("h1_milestone", "milestone", "total", phasing="step"),
     tiny._ind(
         "cov_i", "ratio", "coverage", num="villages_with_2_instructors", den="villages_total", source="instructors"
     ),

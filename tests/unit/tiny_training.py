@@ -51,9 +51,9 @@ INDICATORS = [
     ),
     tiny._ind("villages_with_2_instructors", "stock", "none", item=9, source="instructors", component=True),
     tiny._ind("villages_total", "stock", "none", item=9, source="instructors", component=True),
-    tiny._ind("instructor_trainer_class_held", "milestone", "total", item=9, proration="at_due", source="trainings"),
-    tiny._ind("youth_trainer_class_held", "milestone", "total", item=14, proration="at_due", source="trainings"),
-    tiny._ind("capacity_class_held", "milestone", "total", item=28, proration="at_due", source="trainings"),
+    tiny._ind("instructor_trainer_class_held", "milestone", "total", item=9, phasing="step", source="trainings"),
+    tiny._ind("youth_trainer_class_held", "milestone", "total", item=14, phasing="step", source="trainings"),
+    tiny._ind("capacity_class_held", "milestone", "total", item=28, phasing="step", source="trainings"),
     tiny._ind("youth_demo_bases_new", "flow", "every_region_at_least", item=14, level="prefecture"),
 ]
 

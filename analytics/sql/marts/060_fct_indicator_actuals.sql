@@ -103,8 +103,11 @@ components as (
 ),
 ratios as (
     select d.plan_year, d.as_of, d.level, i.indicator_id, d.region_code,
-        n.actual / nullif(d.actual, 0) as actual, coalesce(n.n_rows, 0)::bigint as n_rows,
-        greatest(n.last_period, d.last_period) as last_period, n.actual as numerator, d.actual as denominator
+        -- a region whose denominator is known but that reported no numerator counts as 0 in its
+        -- own row, as it does inside its parent (湘西's villages with no report are not covered
+        -- at the province, so 湘西 reads 0 %); n_rows stays 0, so it is still "no report"
+        coalesce(n.actual, 0) / nullif(d.actual, 0) as actual, coalesce(n.n_rows, 0)::bigint as n_rows,
+        greatest(n.last_period, d.last_period) as last_period, coalesce(n.actual, 0) as numerator, d.actual as denominator
     from stg_indicators as i
     inner join components as d on d.indicator_id = i.denominator_id
     left join components as n
