@@ -172,8 +172,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "not_finite": ("不是有限的数（inf、NaN）", "not a finite number (inf, NaN)"),
     "above_max": ("数值大于合理上限 {max}", "number above the plausible maximum {max}"),
-    "status_needs_date": ("状态为 {status} 时，{column} 不能为空", "status {status} needs a {column}"),
-    "status_forbids_date": ("状态为 {status} 时，{column} 应为空", "status {status} cannot have a {column}"),
+    "status_needs_date": ("状态为 {status} 时，{column} 不能为空", "status {status} needs {column} filled in"),
+    "status_forbids_date": ("状态为 {status} 时，{column} 应为空", "status {status} cannot have {column}"),
     "would_empty": (
         "会把已发布的 {n} 个值清空（主键相同的行在文件中此列为空）；确需清空，请勾选“允许清空已发布的值”或加 --allow-nulls",
         "would empty {n} published values (rows with the same key have this column empty in the file); "

@@ -4,6 +4,7 @@ who did what is in the audit log."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -85,6 +86,45 @@ def test_a_good_file_is_published_and_read_without_a_restart(root: Path) -> None
     assert at.session_state["filters"].data_version == current
 
 
+def test_two_uploads_of_the_same_name_are_both_checked(root: Path) -> None:
+    """Two prefectures' progress.csv with the same key: both kept, the duplicate key refused, each
+    upload named apart (the page used to keep only the second and publish it)."""
+    at = run_page(PAGE, lang="en")
+    first = july_csv(value=111.0)
+    second = july_csv(value=222.0)
+    at.get("file_uploader")[0].set_value([("progress.csv", first, "text/csv"), ("progress.csv", second, "text/csv")])
+    next(b for b in at.button if b.label == catalog("en")["imports.publish"]).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("nothing was published" in w.value for w in at.warning)
+    files = table_with(at, "Kinds of error")
+    assert list(files["File"]) == ["progress.csv (1)", "progress.csv (2)"]
+    findings = table_with(at, "problem")
+    across = findings[findings["problem"].str.startswith("same key")]
+    assert set(across["file"]) == {"progress.csv (1)", "progress.csv (2)"}
+    assert publish.current_id(root) == publish.BUNDLED and not (root / "versions").exists()
+
+
+def test_emptying_published_values_needs_the_box_ticked(root: Path) -> None:
+    p = pd.read_parquet(ROOT / "data/exports/progress")
+    rows = p[p["region_code"].str.startswith("4301") & (p["period_end"].astype(str) == JULY)]
+    published = int(rows["value"].notna().sum())  # values the file's keys hold now
+    empty = rows.assign(value=None).to_csv(index=False).encode()
+    at = run_page(PAGE, lang="en")
+    at.get("file_uploader")[0].set_value(("progress_2023-07.csv", empty, "text/csv"))
+    publish_button = catalog("en")["imports.publish"]
+    next(b for b in at.button if b.label == publish_button).click().run()
+    findings = table_with(at, "problem")
+    wiped = findings[findings["problem"].str.startswith(f"would empty {published:,} published values")]
+    assert len(wiped) == 1 and wiped.iloc[0]["column"] == "value" and wiped.iloc[0]["rows"].startswith("2, 3")
+    assert publish.current_id(root) == publish.BUNDLED
+    at.checkbox(key="imports_allow_nulls").check()
+    next(b for b in at.button if b.label == publish_button).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    now = pd.read_parquet(publish.current_dir(root) / "exports/progress")
+    july = now[now["region_code"].str.startswith("4301") & (now["period_end"].astype(str) == JULY)]
+    assert publish.current_id(root) != publish.BUNDLED and july["value"].isna().all()
+
+
 def test_rollback_from_the_page(root: Path) -> None:
     at = run_page(PAGE, lang="zh")
     at.get("file_uploader")[0].set_value(("progress_2023-07.csv", july_csv(value=3.0), "text/csv"))
@@ -153,6 +193,11 @@ def test_the_same_analyst_publishes_their_own_prefecture(root: Path, users: Path
     log = audit.read(root)
     published = log[log["event"] == "import"]
     assert list(published["user"]) == ["anna"] and json.loads(published["detail"].iloc[0])["version"] == current
+    # recorded before it was published: the intent names the parent and the file's bytes
+    intent = json.loads(published["detail"].iloc[0])
+    assert intent["parent"] == publish.BUNDLED and intent["via"] == "page" and intent["scope"] == "430100"
+    assert [f["sha256"] for f in intent["files"]] == [hashlib.sha256(july_csv(value=2.0)).hexdigest()]
+    assert list(log[log["event"].str.startswith("import")]["event"]) == ["import", "import_published"]
     # an analyst sees the versions but no rollback
     assert not [s for s in at.selectbox if s.key == "imports_rollback_target"]
 
@@ -168,6 +213,10 @@ def test_only_an_admin_rolls_back_and_it_is_recorded(root: Path, users: Path) ->
     log = audit.read(root)
     assert list(log[log["event"].isin(["import", "rollback"])]["event"]) == ["import", "rollback"]
     assert set(log[log["event"] == "rollback"]["user"]) == {"adam"}
+    # once, before CURRENT moved, and its outcome (the page no longer records a second one)
+    rollbacks = log[log["event"].str.startswith("rollback")]
+    assert list(rollbacks["event"]) == ["rollback", "rollback_done"]
+    assert json.loads(rollbacks["detail"].iloc[0])["to"] == publish.BUNDLED
 
 
 def test_a_viewer_opening_the_import_page_by_url_is_refused(root: Path, users: Path) -> None:
