@@ -28,6 +28,7 @@ S = quality.SETTINGS
 def render(f: Filters) -> None:
     page_header("quality.title", f)
     st.markdown(t("quality.intro"))
+    _skipped(f)
     reports = cached.quality_reports(f.data_version, f.plan_year, f.as_of, f.region)
     _reporting(f, reports)
     _indicator_data(f, reports)
@@ -35,6 +36,27 @@ def render(f: Filters) -> None:
     _outliers(f)
     _rules(f)
     _external(f)
+
+
+def _skipped(f: Filters) -> None:
+    """Files the connection left out because they do not fit their table: first, because every
+    figure of that table on every page is then read without them."""
+    skipped = cached.skipped_files(f.data_version)
+    if not skipped:
+        return
+    lines = []
+    for s in skipped:
+        why = []
+        if s.foreign:
+            why.append(t("quality.skipped.foreign", columns=", ".join(s.foreign)))
+        if s.missing:
+            why.append(t("quality.skipped.missing", columns=", ".join(s.missing)))
+        if s.mistyped:
+            why.append(
+                t("quality.skipped.mistyped", columns=", ".join(f"{c} ({got} ≠ {want})" for c, got, want in s.mistyped))
+            )
+        lines.append(f"- `{s.file}` ({s.table}): {'; '.join(why) or t('quality.skipped.unreadable')}")
+    st.error(t("quality.skipped.title", n=len(skipped)) + "\n\n" + "\n".join(lines))
 
 
 # --- 1 completeness and timeliness -------------------------------------------------------------

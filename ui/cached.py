@@ -67,6 +67,12 @@ def version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def skipped_files(data_version: str) -> list[db.SkippedFile]:
+    """Files of the version in force left out of their tables (they do not fit the contract)."""
+    return db.skipped_files(data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def manifest(data_version: str) -> db.Manifest:
     return db.Manifest.read(data_dir())
 

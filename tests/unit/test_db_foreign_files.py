@@ -151,3 +151,14 @@ def test_pages_keep_working_with_a_foreign_file(data: Path, clean: Path, monkeyp
         assert len(after.exception) == len(before.exception), (path, [e.message for e in after.exception])
         assert [t.value for t in after.title] == [t.value for t in before.title], path
         assert [m.value for m in after.metric] == [m.value for m in before.metric], path
+
+
+def test_the_quality_page_names_a_file_left_out(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left out of every page's figures, the file is named on the data quality page with its columns."""
+    monkeypatch.delenv("FPA_USERS_FILE", raising=False)
+    pq.write_table(pa.table({"foo": [1, 2], "bar": ["x", "y"]}), data / "exports/progress/foreign.parquet")
+    monkeypatch.setenv("FPA_DATA_DIR", str(data))
+    at = run_page("pages/quality.py")
+    errors = " ".join(e.value for e in at.error)
+    assert "exports/progress/foreign.parquet" in errors
+    assert "foo" in errors and "bar" in errors
