@@ -254,7 +254,10 @@ def _society_context() -> None:
         table,
         hide_index=True,
         key="childcare_society_context_table",
-        column_config={t("childcare.context.col.source"): st.column_config.TextColumn(width="large")},
+        column_config={
+            t("childcare.context.col.what"): st.column_config.TextColumn(width="medium"),
+            t("childcare.context.col.source"): st.column_config.TextColumn(width="large"),
+        },
     )
     st.caption(t("childcare.context.note"))
 

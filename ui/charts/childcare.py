@@ -273,7 +273,8 @@ SOCIETY_CONTEXT: Final = (
 def context_table(
     figures: Sequence[ContextFigure], *, words: Mapping[str, str], columns: Mapping[str, str]
 ) -> pd.DataFrame:
-    """The context figures as a small table: region, what, value, as of, source, tier.
+    """The context figures as a small table: region, value, as of, what, source, tier (the value
+    next to the region, so a phone shows it without scrolling sideways).
 
     ``words``: the catalog texts (``childcare.context.<key>.region`` … and ``tier.<tier>``,
     ``low_confidence``); ``columns``: the headers of region, what, value, as_of, source, tier.
@@ -284,14 +285,14 @@ def context_table(
         rows.append(
             {
                 columns["region"]: words[f"{f.key}.region"],
-                columns["what"]: words[f"{f.key}.what"],
                 columns["value"]: f.value,
                 columns["as_of"]: f.as_of,
+                columns["what"]: words[f"{f.key}.what"],
                 columns["source"]: words[f"{f.key}.source"],
                 columns["tier"]: tier,
             }
         )
-    return pd.DataFrame(rows, columns=[columns[c] for c in ("region", "what", "value", "as_of", "source", "tier")])
+    return pd.DataFrame(rows, columns=[columns[c] for c in ("region", "value", "as_of", "what", "source", "tier")])
 
 
 def sequential_colors(values: Mapping[str, float | None]) -> tuple[dict[str, str], float]:
