@@ -239,9 +239,10 @@ POPULATION = Table(
         _allowed("source_tier", POPULATION_SOURCE_TIERS),
         Rule("region_code", "region_level", ("province", "prefecture")),
     ),
-    # a source's caveats: many bulletins have none, and an imported file is added beside the
-    # others (never replacing a published note), so a file without the column loses nothing
-    import_optional=("note",),
+    # a population file is added beside the others and never replaces a published row, so a
+    # column it leaves out empties nothing: a note (many bulletins have none) and the source
+    # tier and official bulletin (an association's own figures may not say) may be absent
+    import_optional=("note", "source_tier", "official_source"),
     limits=(
         (
             "value",
