@@ -241,3 +241,54 @@ def test_an_association_file_extends_and_overrides_the_bundled_figures(
     assert [e.label for e in at.expander] == [cat["population.replaced.title"].format(n=1)]
     # the extra year reaches 长沙's series: 2024 is now in its span
     assert "2018–2024" in at.subheader[0].value
+
+
+# ---------------------------------------------------------------- source tiers (issue 17, item 8)
+
+BUNDLED = ROOT / "data" / "reference" / "population" / "population.parquet"
+
+
+def test_derived_and_compiled_figures_are_never_labelled_published_on_the_page(kept_media) -> None:
+    """Every derived or third-party figure the page draws says so in its hover text, never 公布数;
+    the download carries every figure's tier. Expected tiers read straight from the Parquet."""
+    cat = catalog("zh")
+    raw = pd.read_parquet(BUNDLED)
+    names = dict(
+        zip(*pd.read_parquet(ROOT / "data/reference/regions", columns=["region_code", "name_zh"]).values.T, strict=True)
+    )
+    at = run_page(PAGE, lang="zh", as_of="2023-06-30")
+    assert not at.exception, [e.message for e in at.exception]
+    hovers = [h for spec in _charts(at).values() for h in _hover_of_plotted_points(spec)]
+    published = cat["population.quality.published"]
+    tier_word = cat["population.word.tier"]
+    checked = 0
+    for _, r in raw[raw["value"].notna()].iterrows():
+        head = f"<b>{names[r['region_code']]}</b> · {cat['population.measure.' + r['measure']]} · {r['year']}<br>"
+        mine = [h for h in hovers if h.startswith(head)]
+        for h in mine:
+            assert f"{tier_word}：{cat['population.tier.' + r['source_tier']]}" in h, h
+            if r["source_tier"] in ("derived", "third_party"):
+                assert published not in h, h
+            checked += 1
+    derived_shown = raw[(raw["source_tier"] == "derived") & (raw["measure"].isin(["population", "age_15_64_share"]))]
+    assert len(derived_shown) == 16 and checked > 200  # 湘西's count, the 15 census 15-64 shares, and the rest
+    xiangxi = [h for h in hovers if h.startswith("<b>湘西土家族苗族自治州</b> · 常住人口 · 2020<br>")]
+    assert xiangxi and all(f"{tier_word}：推算" in h and published not in h for h in xiangxi)
+    # the download: a tier for every figure, derived ones labelled 推算 / 推算数, none of them 公布数
+    raw_csv = _download(at, kept_media, "population_figures_download_csv")
+    text = raw_csv.decode("utf-8-sig")
+    notes = [line for line in text.splitlines() if line.startswith("# ")]
+    table = pd.read_csv(io.BytesIO(raw_csv), encoding="utf-8-sig", skiprows=len(notes), dtype={"地区代码": str})
+    tier_col, quality_col = cat["population.col.source_tier"], cat["population.col.quality"]
+    with_value = table[table["数值"].notna()]
+    tiers = {cat[f"population.tier.{s}"] for s in ("official_bulletin", "official_reprint", "third_party", "derived")}
+    assert with_value[tier_col].isin(tiers).all()
+    not_official = with_value[
+        with_value[tier_col].isin([cat["population.tier.derived"], cat["population.tier.third_party"]])
+    ]
+    assert len(not_official) and (not_official[quality_col] != published).all()
+    row = table[(table["地区代码"] == "433100") & (table["指标"] == "常住人口") & (table["年份"] == 2020)]
+    assert row[[tier_col, quality_col]].values.tolist() == [["推算", "推算数"]]
+    # the official bulletin is cited where it holds the figure
+    changsha = table[(table["地区代码"] == "430100") & (table["指标"] == "常住人口") & (table["年份"] == 2020)]
+    assert "tjj.hunan.gov.cn" in changsha[cat["population.col.official_source"]].item()
