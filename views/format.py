@@ -18,7 +18,7 @@ MISSING = "—"
 
 
 def _missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
+    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
 
 
 def _is_share(ind: Mapping[str, Any]) -> bool:
