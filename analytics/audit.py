@@ -47,8 +47,7 @@ USER_CHANGED: Final = "user_changed"
 USER_REMOVED: Final = "user_removed"
 PASSWORD_SET: Final = "password_set"  # noqa: S105 - an event name, not a password
 # An import or rollback is recorded before it takes effect (IMPORT, ROLLBACK: what is about to be
-# published, from which version) and again with its outcome. The outcomes are kept out of EVENTS
-# until the users page has labels for them (pages/users.py looks EVENTS up in its catalog).
+# published, from which version) and again with its outcome.
 IMPORT_PUBLISHED: Final = "import_published"
 IMPORT_FAILED: Final = "import_failed"
 ROLLBACK_DONE: Final = "rollback_done"
@@ -67,6 +66,10 @@ EVENTS: Final = (
     USER_CHANGED,
     USER_REMOVED,
     PASSWORD_SET,
+    IMPORT_PUBLISHED,
+    IMPORT_FAILED,
+    ROLLBACK_DONE,
+    ROLLBACK_FAILED,
 )
 _EVENT_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 
