@@ -93,6 +93,12 @@ def indicators(data_version: str, plan_year: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def targets(data_version: str, plan_year: int) -> pd.DataFrame:
+    """The plan's targets with their due date, phasing and basis (the notice's words or the reading)."""
+    return queries.targets(_cursor(), plan_year=plan_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def regions_at_level(data_version: str, level: str, within: str) -> pd.DataFrame:
     return queries.regions_at_level(_cursor(), level=level, within=within)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import auth, cached
-from ui.i18n import t
+from ui import auth, cached, statuses
+from ui.i18n import current_lang, t
 from ui.state import Filters
-from ui.theme import STATUS_BADGE, STATUS_COLORS, STATUS_ORDER
+from ui.theme import DASHED, STATUS_COLORS, STATUS_ORDER
 
 
 def page_header(title_key: str, filters: Filters, **values: object) -> None:
@@ -32,12 +36,14 @@ def page_header(title_key: str, filters: Filters, **values: object) -> None:
     )
 
 
-def status_label(status: str) -> str:
-    return t(f"status.{status}")
+def status_label(status: str, reached_on: object = None, *, mark: bool = True) -> str:
+    """The status's mark and name in the page's language; a late target with the date it was reached."""
+    return statuses.label(status, current_lang(), reached_on=reached_on, mark=mark)
 
 
-def status_badge(status: str) -> None:
-    st.badge(status_label(status), color=STATUS_BADGE[status])  # type: ignore[arg-type]
+def status_badge(status: str, reached_on: object = None) -> None:
+    """A status chip in the palette's own colour (st.badge has no dark red and no slate)."""
+    st.html(statuses.chip_html(status, status_label(status, reached_on), size="0.85rem", pad="2px 10px"))
 
 
 def _date(value: object) -> str | None:
@@ -46,20 +52,25 @@ def _date(value: object) -> str | None:
     return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
 
 
-def status_legend() -> None:
-    """The status colours with their names, in one line: shown wherever status colours are.
+def status_legend(shown: tuple[str, ...] = STATUS_ORDER) -> None:
+    """The status colours with their marks and names, then how they are judged (the thresholds
+    and the calendar rule): shown wherever status colours are.
 
-    In presentation mode the legend is pinned to the bottom of the screen, so it stays in
-    view while the charts are scrolled one screen at a time.
+    In presentation mode the legend (not the rule) is pinned to the bottom of the screen, so it
+    stays in view while the charts are scrolled one screen at a time.
     """
     chips = " ".join(
         f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-        f'<span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
-        f'background:{STATUS_COLORS[s]};border:1px solid #d0d7de;vertical-align:middle;margin-right:4px"></span>'
-        f"{status_label(s)}</span>"
-        for s in STATUS_ORDER
+        f'<span style="display:inline-block;width:12px;height:12px;border-radius:2px;background:{STATUS_COLORS[s]};'
+        f'border:1px {"dashed #8c959f" if s in DASHED else "solid #d0d7de"};vertical-align:middle;margin-right:4px">'
+        f"</span>{status_label(s)}</span>"
+        for s in shown
     )
-    st.html(f'<div class="fpa-legend" style="font-size:0.9rem;color:#57606a">{chips}</div>')
+    st.html(
+        f'<div class="fpa-legend" style="font-size:0.9rem;color:#57606a">{chips}</div>'
+        f'<div class="fpa-rule" style="font-size:0.8rem;color:#57606a;margin-top:2px">'
+        f"{statuses.rule(current_lang())}</div>"
+    )
 
 
 def source_note(text: str) -> None:
@@ -67,12 +78,21 @@ def source_note(text: str) -> None:
     st.caption(text)
 
 
-def indicator_info(ind: pd.Series, filters: Filters) -> None:
-    """What a figure is, one click away: definition, unit, rule, due date, as-of date, data origin."""
+def indicator_info(ind: pd.Series, filters: Filters, target: Mapping[str, Any] | None = None) -> None:
+    """What a figure is, one click away: definition, unit, rule, the target's basis (the notice's
+    words or the association's reading), its due date and phasing with the reason, as-of date, origin."""
     lang = filters.lang
     with st.popover(t("info.button"), icon=":material/info:"):
         st.markdown(f"**{ind[f'name_{lang}']}**")
         st.markdown(str(ind[f"definition_{lang}"]))
+        if target is not None:
+            for line in (
+                statuses.basis(target, lang),
+                statuses.due_dates([target.get("due_date")], lang),
+                statuses.phasing(target.get("phasing"), ind.to_dict(), lang),
+            ):
+                if line:
+                    st.markdown(line)
         st.markdown(
             t(
                 "info.details",
@@ -94,24 +114,30 @@ def kpi_card(
     lines: list[str],
     *,
     status_text: str | None = None,
+    basis: tuple[str, ...] = (),
 ) -> None:
-    """A headline card: big figure, status colour bar and label, small lines (target, expected, change)."""
+    """A headline card: big figure, status colour bar and label, small lines (target, expected, change).
+
+    ``basis``: the target's basis and phasing in words, folded under a "目标依据" line that opens on a
+    click or a tap (a hover tooltip never shows on a phone).
+    """
     color = STATUS_COLORS[status]
     body = "".join(f'<div style="color:#57606a;font-size:0.85rem;line-height:1.35">{line}</div>' for line in lines)
+    if basis:
+        body += (
+            '<details style="color:#57606a;font-size:0.8rem;line-height:1.35;margin-top:4px">'
+            f'<summary style="cursor:pointer">{t("status.col.basis")}</summary>'
+            + "".join(f"<div>{html.escape(b)}</div>" for b in basis)
+            + "</details>"
+        )
     st.html(
         f'<div style="border:1px solid #d0d7de;border-left:8px solid {color};border-radius:8px;'
         f'padding:10px 12px;height:100%;background:white">'
         f'<div style="font-size:0.95rem;color:#1f2328;font-weight:600;min-height:2.6em">{title}</div>'
         f'<div style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">{value}</div>'
-        f'<div style="margin:4px 0 6px"><span style="background:{color};color:{_text_on(status)};'
-        f'padding:1px 8px;border-radius:10px;font-size:0.8rem">{status_text or status_label(status)}</span></div>'
+        f'<div style="margin:4px 0 6px">{statuses.chip_html(status, status_text or status_label(status))}</div>'
         f"{body}</div>"
     )
-
-
-def _text_on(status: str) -> str:
-    """Readable text colour on a status chip: dark on the light greys, white elsewhere."""
-    return "#1f2328" if status in ("no_data", "no_target", "not_yet_due") else "white"
 
 
 PRESENTATION_CSS = """

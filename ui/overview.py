@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping
 
+from analytics import attainment
 from analytics.narrative import Facts
 from ui.i18n import t
 
@@ -24,8 +25,9 @@ CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
     ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
 )
-# A card or board chip with several statuses shows the worst
-WORST_FIRST = ("behind", "at_risk", "no_data", "on_track", "not_yet_due", "done")
+# A card or board chip with several statuses shows the worst: the status set's own order of
+# severity (analytics.attainment), missed and overdue first
+WORST_FIRST = attainment.WORST_FIRST
 
 
 def narrative_parts(facts: Facts, names: Mapping[str, str], regions: Mapping[str, str], lang: str) -> list[str]:

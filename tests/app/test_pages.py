@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.attainment import STATUSES
 from ui.i18n import catalog
 from ui.nav import PAGES
+from ui.theme import STATUS_MARK
 
 TIMEOUT = 60
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -72,9 +74,19 @@ def test_bad_url_values_fall_back_to_defaults() -> None:
 def test_home_status_counts_follow_the_as_of_date() -> None:
     june = run_page(PAGES[0].path, as_of="2023-06-30")
     december = run_page(PAGES[0].path, as_of="2023-12-31")
-    done = catalog("zh")["status.done"]
+    texts = catalog("zh")
 
-    def done_count(at: AppTest) -> int:
-        return int(next(m.value for m in at.metric if m.label == done))
+    def counts(at: AppTest) -> dict[str, int]:
+        metrics = {m.label: int(m.value) for m in at.metric}
+        # every status of the set but "no target" is counted, each label with its mark
+        return {s: metrics[f"{STATUS_MARK[s]} {texts[f'status.{s}']}"] for s in STATUSES if s != "no_target"} | {
+            "total": metrics[texts["home.kpi.targets"]]
+        }
 
-    assert done_count(december) > done_count(june)
+    jun, dec = counts(june), counts(december)
+    for c in (jun, dec):
+        assert sum(v for k, v in c.items() if k != "total") == c["total"]
+    assert dec["done"] + dec["done_late"] > jun["done"] + jun["done_late"]
+    # on 31 December every target is due: nothing is judged by pace any more
+    assert dec["on_track"] == dec["at_risk"] == dec["behind"] == dec["not_yet_due"] == dec["no_data"] == 0
+    assert dec["missed"] > 0
