@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.queries import PROVINCE_CODE
-from ui import cached, maps
+from ui import cached, maps, statuses
 from ui.charts import attainment as charts
 from ui.components import indicator_info, page_header, show_chart, status_label, status_legend
+from ui.downloads import download_buttons
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters, page_choice
-from ui.theme import STATUS_COLORS, STATUS_ORDER
+from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
 
 
 def _drill(key: str) -> None:
@@ -45,7 +46,22 @@ def render(f: Filters) -> None:
     indicator = page_choice("indicator", options, default)
     st.selectbox(t("attainment.indicator"), options, key="indicator", format_func=lambda i: names.get(i, i))
     ind = inds.set_index("indicator_id").loc[indicator]
-    indicator_info(ind, f)
+    targets = cached.targets(version, f.plan_year)
+    target = statuses.target_rows(targets, f.region).get(indicator)
+    indicator_info(ind, f, target)
+    # the target's basis (the notice's words or the association's reading) and its phasing, in view
+    if target is not None:
+        st.caption(
+            "　".join(
+                line
+                for line in (
+                    statuses.basis(target, lang),
+                    statuses.due_dates([target.get("due_date")], lang),
+                    statuses.phasing(target.get("phasing"), ind.to_dict(), lang),
+                )
+                if line
+            )
+        )
 
     regions = cached.regions_at_level(version, level, f.region)
     labels = dict(zip(regions["region_code"], regions[name_col("name", lang)].fillna(regions["name_zh"]), strict=True))
@@ -59,17 +75,21 @@ def render(f: Filters) -> None:
         shapes = cached.map_shapes(version, level)
         colors = {c: STATUS_COLORS[str(r.status)] for c, r in rows.iterrows()}
         pace = {c: _pct(r.pace) for c, r in rows.iterrows()}
+        # the status's mark beside the pace: colour is never the only cue
+        mark = {c: STATUS_MARK[str(r.status)] for c, r in rows.iterrows()}
+        present = tuple(s for s in STATUS_ORDER if s in set(rows["status"].astype(str)))
         fig = cached.region_map(
             version,
             level,
             regions,
             colors=colors,
-            labels={c: f"{maps.short_name(labels[c], level)}<br>{pace[c]}" for c in labels},
+            labels={c: f"{maps.short_name(labels[c], level)}<br>{mark[c]} {pace[c]}" for c in labels},
             hover={
-                c: f"{labels[c]}：{status_label(str(rows.loc[c, 'status']))}，{t('attainment.pace')} {pace[c]}"
+                c: f"{labels[c]}：{status_label(str(rows.loc[c, 'status']), rows.loc[c, 'reached_on'])}，"
+                f"{t('attainment.pace')} {pace[c]}"
                 for c in labels
             },
-            legend=charts.legend_pairs({s: status_label(s) for s in STATUS_ORDER}),
+            legend=charts.legend_pairs({s: status_label(s) for s in STATUS_ORDER}, present),
             height=800 if f.present else 520,
         )
         if shapes:
@@ -118,12 +138,13 @@ def render(f: Filters) -> None:
             region_labels=labels,
             indicator_labels={i: names[i] for i in judged},
             status_labels={s: status_label(s) for s in STATUS_ORDER},
-            cell_text={(r.region_code, r.indicator_id): _pct(r.pace) for r in card.itertuples() if pd.notna(r.pace)},
+            cell_text={(r.region_code, r.indicator_id): _cell(r.status, r.pace) for r in card.itertuples()},
         ),
         key="attainment_scorecard",
         filters=f,
     )
     st.caption(t("attainment.scorecard_note"))
+    _download(own, table, inds, targets, labels, f)
 
     st.subheader(t("attainment.series_title", region=_region_name(f, labels)))
     series = cached.indicator_series(version, f.plan_year, indicator, f.region)
@@ -157,19 +178,15 @@ def _headline(head: pd.DataFrame, ind: pd.Series, f: Filters) -> None:
     cols[3].metric(t("attainment.col.pace"), _pct(r["pace"]))
     with cols[4]:
         st.caption(t("attainment.col.status"))
-        st.markdown(
-            f'<span style="background:{STATUS_COLORS[r["status"]]};color:white;padding:4px 12px;border-radius:6px;'
-            f'font-size:1.3rem">{status_label(str(r["status"]))}</span>',
-            unsafe_allow_html=True,
-        )
+        status = str(r["status"])
+        st.html(statuses.chip_html(status, status_label(status, r["reached_on"]), size="1.2rem", pad="4px 12px"))
     if isinstance(r["regions_missing"], list) and r["regions_missing"]:
         st.caption(t("attainment.missing_regions", regions="、".join(r["regions_missing"])))
 
 
 def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: str) -> pd.DataFrame:
-    order = {
-        s: i for i, s in enumerate(("done", "on_track", "at_risk", "behind", "not_yet_due", "no_data", "no_target"))
-    }
+    # best pace first; at the same pace the better status (analytics.attainment's severity, reversed)
+    order = {s: -i for i, s in enumerate(STATUS_WORST_FIRST)}
     data = rows.assign(
         _order=rows["status"].map(order),
         _pace=rows["pace"].fillna(-1),
@@ -182,8 +199,58 @@ def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: st
             "actual": [_fmt(v, ind) for v in data["actual"]],
             "expected": [_fmt(v, ind) for v in data["expected"]],
             "pace": data["pace"],
-            "status": [status_label(str(s)) for s in data["status"]],
+            "status": [status_label(str(s), d) for s, d in zip(data["status"], data["reached_on"], strict=True)],
         }
+    )
+
+
+def _cell(status: object, pace: object) -> str:
+    """A scorecard cell: the status's mark (colour is never the only cue) and the pace."""
+    return f"{STATUS_MARK[str(status)]} {_pct(pace)}" if pd.notna(pace) else STATUS_MARK[str(status)]  # type: ignore[call-overload]
+
+
+def _download(
+    own: pd.DataFrame,
+    table: pd.DataFrame,
+    inds: pd.DataFrame,
+    targets: pd.DataFrame,
+    labels: dict[str, str],
+    f: Filters,
+) -> None:
+    """Every indicator in the region and its sub-regions as judged here: the status as the label in
+    the page's language beside its code, the date a late target was reached and the gap."""
+    lang = f.lang
+    rows = pd.concat([own[own["region_code"] == f.region], table], ignore_index=True)
+    judged = pd.Timestamp(rows["judged_on"].iloc[0]).date().isoformat() if len(rows) else f.as_of.isoformat()
+    info = inds.set_index("indicator_id")
+    basis = {
+        (str(r["indicator_id"]), str(r["region_code"])): statuses.basis(r, lang) for r in targets.to_dict("records")
+    }
+    names = {f.region: _region_name(f, labels), **labels}
+    out = pd.DataFrame(
+        {
+            t("download.col.indicator_id"): rows["indicator_id"],
+            t("attainment.indicator"): rows["indicator_id"].map(info[name_col("name", lang)]),
+            t("download.col.region_code"): rows["region_code"],
+            t("download.col.region"): rows["region_code"].map(names),
+            t("attainment.col.actual"): rows["actual"],
+            t("attainment.col.target"): rows["target"],
+            t("attainment.col.expected"): rows["expected"],
+            t("attainment.col.pace"): rows["pace"],
+            t("status.col.due"): rows["due_date"],
+            t("status.col.judged_on"): rows["judged_on"],
+            t("status.col.phasing"): [t(f"phasing.{p}") if isinstance(p, str) else "" for p in rows["phasing"]],
+        }
+    )
+    out = pd.concat([out, statuses.download_columns(rows, lang)], axis=1)
+    out[t("status.col.basis")] = [
+        basis.get((str(i), str(c)), "") for i, c in zip(rows["indicator_id"], rows["region_code"], strict=True)
+    ]
+    download_buttons(
+        out,
+        f"attainment_{f.region}_{f.as_of.isoformat()}",
+        key="attainment_table",
+        notes=[t("download.attainment_note", as_of=f.as_of.isoformat(), judged=judged), statuses.rule(lang)],
     )
 
 
