@@ -20,7 +20,7 @@ from ui import auth
 from ui.components import presentation_mode
 from ui.i18n import t
 from ui.nav import PAGES, PageSpec
-from ui.state import render_global_filters
+from ui.state import date_notices, render_global_filters
 
 HERE = Path(__file__).parent
 
@@ -64,6 +64,7 @@ page = st.navigation(list(pages.values()), position="sidebar")
 spec = next(s for s, p in pages.items() if p is page)
 auth.sidebar(user, filters.data_version)
 if user.allows(spec.min_role):
+    date_notices(filters)  # a link's date corrected, or a date inside a month: said above every page
     page.run()
 else:
     auth.refuse(user, spec.url_path, spec.min_role)

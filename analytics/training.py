@@ -53,13 +53,15 @@ def window_start(kind: str, plan_year: int) -> dt.date:
 def with_share(coverage: pd.DataFrame) -> pd.DataFrame:
     """Add ``reported`` (covered + short) and ``share`` (covered / units_total).
 
-    The share is missing (not 0) where no unit of the region has reported yet: that is a
-    reporting gap, shown as "no data". A region whose units reported and none has 2 shows 0.
+    A region none of whose units has reported reads 0 % (0 of its known units), as it counts
+    inside its parent: the province's "no report 1,797" and 湘西's own row are one figure.
+    That it has not reported is said beside the figure (``reported`` is 0; the attainment
+    table's status is no_data, or overdue_no_report after the due date), never by a blank.
+    The share is missing only for a region with no units at all.
     """
     out = coverage.copy()
     out["reported"] = out["covered"] + out["short"]
-    share = out["covered"] / out["units_total"].where(out["units_total"] > 0)
-    out["share"] = share.where(out["reported"] > 0)
+    out["share"] = out["covered"] / out["units_total"].where(out["units_total"] > 0)
     return out
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.queries import PROVINCE_CODE
-from ui import cached, maps, statuses
+from ui import cached, maps, region_lists, statuses
 from ui.charts import attainment as charts
 from ui.components import indicator_info, page_header, show_chart, status_label, status_legend
 from ui.downloads import download_buttons
@@ -147,7 +147,7 @@ def render(f: Filters) -> None:
     _download(own, table, inds, targets, labels, f)
 
     st.subheader(t("attainment.series_title", region=_region_name(f, labels)))
-    series = cached.indicator_series(version, f.plan_year, indicator, f.region)
+    series = cached.indicator_series(version, f.plan_year, indicator, f.region, f.as_of)
     show_chart(
         cached.figure(
             f.data_version,
@@ -165,6 +165,9 @@ def render(f: Filters) -> None:
         key="attainment_series",
         filters=f,
     )
+    phasing = head["phasing"].iloc[0] if len(head) else ind["phasing"]
+    if charts.starts_from_zero(series, target_rule=str(ind["target_rule"]), phasing=phasing):
+        st.caption(t("attainment.baseline_zero"))
 
 
 def _headline(head: pd.DataFrame, ind: pd.Series, f: Filters) -> None:
@@ -180,8 +183,12 @@ def _headline(head: pd.DataFrame, ind: pd.Series, f: Filters) -> None:
         st.caption(t("attainment.col.status"))
         status = str(r["status"])
         st.html(statuses.chip_html(status, status_label(status, r["reached_on"]), size="1.2rem", pad="4px 12px"))
-    if isinstance(r["regions_missing"], list) and r["regions_missing"]:
-        st.caption(t("attainment.missing_regions", regions="、".join(r["regions_missing"])))
+    missing = region_lists.codes(r["regions_missing"])
+    if missing:
+        # the members are regions of the rule's own level inside this one (counties of a prefecture)
+        members = cached.regions_at_level(f.data_version, str(ind["target_level"]), f.region)
+        names = region_lists.region_names(members, f.lang)
+        st.caption(region_lists.not_there(missing, r["regions_unreported"], names, f.lang))
 
 
 def _league(rows: pd.DataFrame, labels: dict[str, str], ind: pd.Series, lang: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import streamlit as st
 from analytics import training
 from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import PROVINCE_CODE
-from ui import auth, cached, downloads, maps
+from ui import auth, cached, downloads, maps, region_lists
 from ui.charts import training as charts
 from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.i18n import name_col, t
@@ -100,6 +100,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
                 labels={c: f"{_map_label(labels[c], level, f.lang)}<br>{charts.pct(v, 0)}" for c, v in shares.items()},
                 hover={
                     r.region_code: f"{labels[r.region_code]}：{charts.pct(r.share)}（{r.covered:,} / {r.units_total:,}）"
+                    + ("" if r.reported else f"，{t('training.no_report')}")
                     for r in below.itertuples()
                 },
                 colorbar=(t("training.coverage.share_short"), charts.share_scale(), low, 1.0),
@@ -462,7 +463,7 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: p
         st.info(t("training.bases.none"))
         return
     r = rule.iloc[0]
-    missing = list(r["regions_missing"]) if isinstance(r["regions_missing"], list | tuple) else []
+    missing = region_lists.codes(r["regions_missing"])
     if f.region != PROVINCE_CODE:
         mine = training.bases_by_prefecture(own[own["region_code"] == f.region])
         row = mine.iloc[0] if len(mine) else None
@@ -487,9 +488,8 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: p
     with cols[1]:
         status_badge(str(r["status"]))
     if missing:
-        cols[2].markdown(
-            t("training.bases.missing", names=t("training.list_sep").join(names.get(c, c) for c in missing))
-        )
+        # each prefecture not there, by name and state: reported below the minimum, or no report
+        cols[2].markdown(region_lists.not_there(missing, r["regions_unreported"], names, f.lang))
     else:
         cols[2].markdown(t("training.bases.all"))
     st.caption(t("training.bases.target", due=pd.Timestamp(r["due_date"]).date().isoformat()))

@@ -175,8 +175,13 @@ def _region_map(data_version: str, level: str, regions: pd.DataFrame, **kwargs: 
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def indicator_series(data_version: str, plan_year: int, indicator_id: str, region: str) -> pd.DataFrame:
-    return series_queries.indicator_series(_cursor(), plan_year=plan_year, indicator_id=indicator_id, region=region)
+def indicator_series(
+    data_version: str, plan_year: int, indicator_id: str, region: str, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """One indicator month by month; no actual after the judged date of ``as_of`` (None: the whole year)."""
+    return series_queries.indicator_series(
+        _cursor(), plan_year=plan_year, indicator_id=indicator_id, region=region, as_of=as_of
+    )
 
 
 # --- childcare ---

@@ -7,6 +7,7 @@ link reproduces the view and the browser's back button works. Options are plain 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics.attainment import month_ends
+from analytics.attainment import judged_date, month_ends
 from analytics.queries import PROVINCE_CODE
 from ui import cached
 from ui.i18n import DEFAULT_LANG, LANGS, current_lang, name_col, t
@@ -35,8 +36,14 @@ class Filters:
         return "prefecture" if self.region == PROVINCE_CODE else "county"
 
     @property
+    def judged_on(self) -> dt.date:
+        """The date the figures are judged at: the last complete month end on or before ``as_of``."""
+        return judged_date(self.as_of, self.plan_year)
+
+    @property
     def previous_month_end(self) -> dt.date:
-        return self.as_of.replace(day=1) - dt.timedelta(days=1)
+        """The month end before the judged one (for 15 July: 31 May, the month before 30 June)."""
+        return self.judged_on.replace(day=1) - dt.timedelta(days=1)
 
 
 def default_as_of(status: pd.DataFrame, plan_year: int) -> dt.date:
@@ -66,6 +73,82 @@ def _seed(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = default
 
 
+def _in_year(value: object, plan_year: int) -> dt.date | None:
+    """``value`` as a date of ``plan_year`` (an ISO string), else None."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return day if day.year == plan_year else None
+
+
+def _seed_as_of(plan_year: int, default: dt.date) -> list[str]:
+    """Seed the as-of date and return the options of its select box.
+
+    The options are the plan year's month ends, plus the date chosen when it lies inside a
+    month: a link's ``?as_of=2023-06-15`` is honoured, not replaced by a month end. A link
+    whose date is not a date, or not one of the plan year, opens ``default`` with a notice
+    saying which date is shown and why (:func:`date_notices`), never silently.
+    """
+    ends = [d.isoformat() for d in month_ends(plan_year)]
+    current = st.session_state.get("as_of")
+    if current is None:
+        wanted = st.query_params.get("as_of")
+        if wanted is None:
+            st.session_state["as_of"] = default.isoformat()
+        elif _in_year(wanted, plan_year) is not None:
+            st.session_state["as_of"] = dt.date.fromisoformat(wanted).isoformat()
+        else:
+            try:
+                dt.date.fromisoformat(wanted)
+                reason = "out_of_year"
+            except ValueError:
+                reason = "malformed"
+            st.session_state["as_of"] = default.isoformat()
+            st.session_state[_NOTICE] = (reason, wanted, default.isoformat())
+    elif _in_year(current, plan_year) is None:  # another plan year was chosen
+        st.session_state["as_of"] = default.isoformat()
+    chosen = str(st.session_state["as_of"])
+    return ends if chosen in ends else sorted([*ends, chosen])
+
+
+_NOTICE = "as_of_notice"
+
+
+def date_notices(filters: Filters) -> None:
+    """Above every page: a link's date that could not be shown, and a date inside a month.
+
+    The correction stays until another date is chosen; a mid-month date says the figures
+    are those of the last complete month end (reports are monthly, see
+    :func:`analytics.attainment.judged_date`).
+    """
+    notice = st.session_state.get(_NOTICE)
+    if notice is not None:
+        reason, wanted, shown = notice
+        if shown == filters.as_of.isoformat():
+            st.warning(
+                t(f"dates.corrected.{reason}", filters.lang, wanted=wanted, shown=shown, year=filters.plan_year),
+                icon=":material/event_busy:",
+            )
+        else:
+            del st.session_state[_NOTICE]
+    if filters.judged_on != filters.as_of:
+        st.caption(
+            t(
+                "dates.judged",
+                filters.lang,
+                as_of=filters.as_of.isoformat(),
+                judged=_day(filters.judged_on, filters.lang),
+            )
+        )
+    elif filters.as_of not in month_ends(filters.plan_year):
+        st.caption(t("dates.no_month_yet", filters.lang, as_of=filters.as_of.isoformat()))
+
+
+def _day(day: dt.date, lang: str) -> str:
+    return t("dates.day", lang, month=day.month, day=day.day, month_name=calendar.month_name[day.month])
+
+
 def render_global_filters() -> Filters:
     """Draw the sidebar filters, keep them in the URL, and return what they say."""
     version = cached.version()
@@ -74,8 +157,7 @@ def render_global_filters() -> Filters:
     _seed("lang", list(LANGS), DEFAULT_LANG)
     _seed("year", years, years[-1])
     plan_year = int(st.session_state["year"])
-    ends = [d.isoformat() for d in month_ends(plan_year)]
-    _seed("as_of", ends, default_as_of(status, plan_year).isoformat())
+    ends = _seed_as_of(plan_year, default_as_of(status, plan_year))
     prefectures = cached.regions_at_level(version, "prefecture", PROVINCE_CODE)
     regions = [PROVINCE_CODE, *prefectures["region_code"]]
     # a prefecture's signed-in user (ui/auth.py) starts on their own prefecture; a link still wins

@@ -52,8 +52,13 @@ def test_coverage_uses_each_units_latest_report_up_to_the_as_of_date(con: duckdb
     # 31 Jan: v1 (2) and vz (2) covered; v2, v3 and vb had not reported yet
     jan = _cov(con, D(2023, 1, 31))
     assert jan.loc["430000", ["covered", "short", "no_report"]].tolist() == [2, 0, 3]
-    # B's only unit had not reported: no data (missing), never 0 %
-    assert pd.isna(jan.loc["430200", "share"])
+    # B's only unit had not reported: 0 of its 1 unit, as the province counts it (issue 17, item 3);
+    # that it has not reported is the row's own: reported 0, and the attainment table says no_data
+    assert jan.loc["430200", "share"] == 0.0 and jan.loc["430200", "reported"] == 0
+    table = queries.attainment_table(con.cursor(), plan_year=2023, as_of=D(2023, 1, 31), level="prefecture")
+    row = table[(table["indicator_id"] == training.COVERAGE_INDICATOR) & (table["region_code"] == "430200")].iloc[0]
+    assert (row["actual"], row["status"]) == (0.0, "no_data")
+    assert jan.loc["430000", "no_report"] == 3  # v2, v3, vb: B's unit counted in its parent as in its own row
     # 28 Feb: v1's January report is still in force; v2 (3) joins; vb reports 0
     feb = _cov(con, D(2023, 2, 28))
     assert feb.loc["430000", ["covered", "short", "no_report"]].tolist() == [3, 1, 1]

@@ -28,7 +28,7 @@ from analytics import childcare, db, narrative, queries, training
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
 from analytics.queries import training as training_queries
-from ui import maps, overview
+from ui import maps, overview, region_lists
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
@@ -743,15 +743,18 @@ class _Builder:
         ]
         if len(rule):
             b = rule.iloc[0]
-            missing = list(b["regions_missing"]) if isinstance(b["regions_missing"], list | tuple) else []
+            missing = region_lists.codes(b["regions_missing"])
             if r.region == PROVINCE_CODE:
                 value = f"{int(b['regions_reached'] or 0)} / {int(b['regions_total'] or 0)}"
                 status = str(b["status"])
-                sep = self.t("training.list_sep")
+                # each prefecture not there by name and state (reported below the minimum, or no report)
                 line = (
-                    self.t(
-                        "training.bases.missing",
-                        names=sep.join(maps.short_name(self.prefecture_names.get(c, c), "prefecture") for c in missing),
+                    region_lists.not_there(
+                        missing,
+                        b["regions_unreported"],
+                        self.prefecture_names,
+                        self.lang,
+                        short=lambda name: maps.short_name(name, "prefecture"),
                     )
                     if missing
                     else self.t("training.bases.all")

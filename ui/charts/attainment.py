@@ -80,7 +80,9 @@ def progress_over_months(
 ) -> go.Figure:
     """Actual by month end against the prorated target line and the full target.
 
-    ``series``: month_end, actual (None where nothing was reported: a gap), expected, target.
+    ``series``: month_end, actual (None where nothing was reported: a gap), expected, target,
+    status (None after the judged date). The actual line stops at its last reported month:
+    nothing after the as-of date is drawn, and a month without a report before it is a gap.
     """
     fig = go.Figure()
     fig.add_scatter(
@@ -98,15 +100,16 @@ def progress_over_months(
             mode="lines",
             line={"color": "#57606a", "dash": "dot", "width": 1},
         )
+    drawn = actual_months(series)
     fig.add_scatter(
-        x=series["month_end"],
-        y=series["actual"],
+        x=drawn["month_end"],
+        y=drawn["actual"],
         name=actual_name,
         mode="lines+markers",
         line={"color": "#1f6feb", "width": 3},
         marker={
             "size": 8,
-            "color": [STATUS_COLORS[s] for s in series["status"]],
+            "color": [STATUS_COLORS.get(str(s), "#8c959f") for s in drawn["status"]],
             "line": {"color": "white", "width": 1},
         },
         connectgaps=False,
@@ -127,6 +130,25 @@ def progress_over_months(
     # put "Feb" under 31 January)
     fig.update_xaxes(tickvals=list(series["month_end"]), ticktext=list(month_labels))
     return base_layout(fig, height=380)
+
+
+def actual_months(series: pd.DataFrame) -> pd.DataFrame:
+    """The months of ``series`` the actual line covers: up to its last reported month (no null
+    actual after it, so nothing is drawn after the as-of date; a null before it stays a gap)."""
+    reported = series["actual"].notna().to_numpy().nonzero()[0]
+    return series.iloc[: reported[-1] + 1] if len(reported) else series.iloc[:0]
+
+
+def starts_from_zero(series: pd.DataFrame, *, target_rule: str, phasing: object) -> bool:
+    """A coverage's linear expected line starts from zero because January had no report
+    (``series.baseline`` null): the chart must say so, or the line reads as the plan's own."""
+    return (
+        target_rule == "coverage"
+        and phasing == "linear"
+        and "baseline" in series
+        and bool(series["baseline"].isna().all())
+        and bool(series["expected"].notna().any())
+    )
 
 
 def ranked_bars(

@@ -1,0 +1,57 @@
+"""Lists of regions as readers read them: names in the page's language, never codes.
+
+Pure (the language is passed in), so a page, the meeting pack and a test word a list alike.
+An every-region-at-least rule's attainment row lists the member regions not there yet
+(``regions_missing``) and, of those, the ones with no report at all (``regions_unreported``):
+each is named with its state, reported below the minimum or not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import pandas as pd
+
+from ui.i18n import t
+
+
+def region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Region code → name in ``lang`` (``name_zh`` / ``name_en``; Chinese where there is no English name)."""
+    names = regions[f"name_{lang}"].fillna(regions["name_zh"]) if f"name_{lang}" in regions else regions["name_zh"]
+    return dict(zip(regions["region_code"].astype(str), names.astype(str), strict=True))
+
+
+def codes(value: object) -> list[str]:
+    """A list column's cell as a list of codes (None, NaN or an empty array: no codes)."""
+    if value is None or isinstance(value, float | str):
+        return []
+    return [str(c) for c in value] if isinstance(value, Iterable) else []
+
+
+def not_there(
+    missing: object,
+    unreported: object,
+    names: Mapping[str, str],
+    lang: str,
+    *,
+    short: Callable[[str], str] = lambda name: name,
+) -> str:
+    """ "尚未达到（3个）：已报送、未达到2个：甲、乙；未报送1个：丙" — every region not there, by name and
+    state; "" when every region is there. ``short`` shortens a name (a chart's 长沙 for 长沙市)."""
+    missing_codes = codes(missing)
+    if not missing_codes:
+        return ""
+    silent = set(codes(unreported))
+    sep = t("regions.sep", lang)
+
+    def named(group: list[str]) -> str:
+        return sep.join(short(names.get(c, c)) for c in group)
+
+    below = [c for c in missing_codes if c not in silent]
+    quiet = [c for c in missing_codes if c in silent]
+    parts = []
+    if below:
+        parts.append(t("regions.below", lang, n=len(below), names=named(below)))
+    if quiet:
+        parts.append(t("regions.unreported", lang, n=len(quiet), names=named(quiet)))
+    return t("regions.not_there", lang, n=len(missing_codes), parts=t("regions.part_sep", lang).join(parts))
