@@ -25,19 +25,24 @@ import duckdb
 import pandas as pd
 
 from analytics import childcare, db, narrative, queries, training
+from analytics.attainment import REACHED
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
 from analytics.queries import training as training_queries
-from ui import maps, overview, region_lists
+from ui import maps, overview, region_lists, statuses
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
 from ui.charts import training as training_charts
 from ui.i18n import t as catalog_text
-from ui.overview import CARDS, WORST_FIRST
-from ui.theme import STATUS_COLORS, STATUS_ORDER
+from ui.overview import CARDS
+from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
 
-COUNTED = ("done", "on_track", "at_risk", "behind")  # the overview's status counts
+# the overview's status counts: every status of the set but "no target", so they add up to the
+# number of targets judged (a slide lists the ones that occur)
+COUNTED = tuple(s for s in STATUS_ORDER if s != "no_target")
+# a region needing action is named in an area's table: out of time first, then behind the pace
+LAGGING = ("missed", "overdue_no_report", "behind")
 DEFAULT_INDICATOR = "instructor_coverage"  # the attainment page's default map indicator
 LAGGING_SHOWN = 4  # names of lagging regions written out per indicator before "and N more"
 AREA_NUMERALS = "一二三四五六七八九"
@@ -141,8 +146,8 @@ def _names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(regions["region_code"].astype(str), names.astype(str), strict=True))
 
 
-def _worst(statuses: Sequence[str]) -> str:
-    return next((s for s in WORST_FIRST if s in statuses), statuses[0] if statuses else "no_target")
+def _worst(states: Sequence[str]) -> str:
+    return statuses.worst(states)
 
 
 # ------------------------------------------------------------------------------- the builder
@@ -154,6 +159,7 @@ class _Builder:
         self.lang = req.lang
         year = req.plan_year
         self.inds = queries.indicators(con, plan_year=year).set_index("indicator_id")
+        self.targets = statuses.target_rows(queries.targets(con, plan_year=year), req.region)
         self.items = queries.plan_items(con, plan_year=year)
         self.status = queries.data_status(con)
         self.manifest = db.Manifest.read(data_dir)
@@ -184,8 +190,25 @@ class _Builder:
     def _own(self, table: pd.DataFrame) -> pd.DataFrame:
         return table[table["region_code"] == self.req.region].reset_index(drop=True)
 
-    def status_label(self, status: str) -> str:
-        return self.t(f"status.{status}")
+    def status_label(self, status: str, reached_on: object = None) -> str:
+        """The status's mark and name (ui.statuses, as the pages word it); done late with its date."""
+        return statuses.label(status, self.lang, reached_on=reached_on)
+
+    def basis_lines(self, indicator_id: str) -> list[str]:
+        """The region's target of ``indicator_id``: its basis, due date and phasing with the reason."""
+        target = self.targets.get(indicator_id)
+        if target is None:
+            return []
+        lines = [
+            statuses.basis(target, self.lang),
+            statuses.due_dates([target.get("due_date")], self.lang),
+            statuses.phasing(target.get("phasing"), self.inds.loc[indicator_id].to_dict(), self.lang),
+        ]
+        return [line for line in lines if line]
+
+    def interpreted(self, indicator_id: str) -> bool:
+        target = self.targets.get(indicator_id)
+        return target is not None and str(target.get("basis")) == "interpreted"
 
     def name(self, indicator_id: str) -> str:
         return str(self.inds.loc[indicator_id, f"name_{self.lang}"])
@@ -300,24 +323,28 @@ class _Builder:
                 status = str(row["status"])
                 cards.append(
                     Card(
-                        self.t(key), fmt_value(row["actual"], ind, self.lang), status, self.status_label(status), lines
+                        self.t(key),
+                        fmt_value(row["actual"], ind, self.lang),
+                        status,
+                        self.status_label(status, row["reached_on"]),
+                        lines,
                     )
                 )
             else:
-                statuses = [str(row["status"]) for row in rows]
-                lead = _worst(statuses)
+                states = [str(row["status"]) for row in rows]
+                lead = _worst(states)
                 lines = tuple(
                     self.t(
                         "overview.card.milestone_line",
                         name=self.name(i),
                         actual=fmt_value(cur.loc[i, "actual"], self.inds.loc[i], self.lang),
                         target=fmt_value(cur.loc[i, "target"], self.inds.loc[i], self.lang),
-                        status=self.status_label(str(cur.loc[i, "status"])),
+                        status=self.status_label(str(cur.loc[i, "status"]), cur.loc[i, "reached_on"]),
                     )
                     for i in ids
                     if i in cur.index
                 )
-                done = sum(s == "done" for s in statuses)
+                done = sum(s in REACHED for s in states)
                 cards.append(
                     Card(
                         self.t(key),
@@ -331,13 +358,15 @@ class _Builder:
 
     def cards_slide(self) -> Slide:
         judged = self.now[self.now["status"] != "no_target"]
+        n = statuses.counts(judged["status"].astype(str))
+        shown = tuple(s for s in COUNTED if n[s])  # the page shows zeros too; a card has room for what occurs
         counts = Card(
             self.t("home.kpi.targets"),
             f"{len(judged)}",
             "no_target",
             "",
-            tuple(f"{self.status_label(s)}  {int((judged['status'] == s).sum())}" for s in COUNTED),
-            line_status=COUNTED,
+            tuple(f"{self.status_label(s)}  {n[s]}" for s in shown),
+            line_status=shown,
         )
         return Slide(
             kind="cards",
@@ -347,19 +376,14 @@ class _Builder:
 
     # --------------------------------------------------------------------------- board (pages/home.py)
 
-    def item_statuses(self) -> dict[int, tuple[str, str]]:
-        """Item number → (status, label) as the overview's board chips have them."""
+    def item_statuses(self) -> dict[int, tuple[str, str, str]]:
+        """Item number → (status, label, due dates of its judged targets) as the overview's board
+        chips have them (ui.statuses.item_chip)."""
         table = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
-        out: dict[int, tuple[str, str]] = {}
+        out: dict[int, tuple[str, str, str]] = {}
         for item in self.items.itertuples():
             mine = table[(table["item_no"] == item.item_no) & (table["status"] != "no_target")]
-            status = _worst(list(mine["status"])) if len(mine) else "no_target"
-            label = self.status_label(status)
-            if status == "done" and len(mine):
-                label = self.t("overview.board.done")
-            elif status == "not_yet_due" and len(mine):
-                label = self.t("overview.board.due", due=pd.Timestamp(mine["due_date"].max()).strftime("%m-%d"))
-            out[int(item.item_no)] = (status, label)
+            out[int(item.item_no)] = statuses.item_chip(mine, self.lang)
         return out
 
     def area_title(self, area_no: int) -> str:
@@ -370,11 +394,11 @@ class _Builder:
         return f"{area_no}. {title}"
 
     def board_slide(self) -> Slide:
-        statuses = self.item_statuses()
+        chip_of = self.item_statuses()
         rows = []
         for area_no, area in self.items.groupby("area_no", sort=True):
             chips = tuple(
-                Chip(int(i.item_no), str(getattr(i, f"item_title_{self.lang}")), *statuses[int(i.item_no)])
+                Chip(int(i.item_no), str(getattr(i, f"item_title_{self.lang}")), *chip_of[int(i.item_no)])
                 for i in area.itertuples()
             )
             rows.append(BoardRow(self.area_title(int(area_no)), chips))
@@ -407,7 +431,8 @@ class _Builder:
         rows = self.below[self.below["indicator_id"] == indicator].set_index("region_code").reindex(codes)
         status = {c: str(s) if isinstance(s, str) else "no_data" for c, s in rows["status"].items()}
         pace = {c: fmt_pct(v) for c, v in rows["pace"].items()}
-        labels = {c: f"{self.map_name(c, level)}<br>{pace[c]}" for c in codes}
+        # the status's mark beside the pace, as on the page: colour is never the only cue
+        labels = {c: f"{self.map_name(c, level)}<br>{STATUS_MARK[status[c]]} {pace[c]}" for c in codes}
         shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
         shown = [s for s in STATUS_ORDER if s in set(status.values())]
         chart = Chart(
@@ -422,8 +447,8 @@ class _Builder:
             layout.MAP,
             self.t("briefing.map.alt", level=self.t(f"level.{level}"), indicator=self.name(indicator)),
         )
-        # the league table: best pace first, as the attainment page ranks it
-        order = {s: i for i, s in enumerate(STATUS_ORDER)}
+        # the league table: best pace first, then the better status, as the attainment page ranks it
+        order = {s: -i for i, s in enumerate(STATUS_WORST_FIRST)}
         data = rows.reset_index()
         data = data.assign(_order=data["status"].map(order), _pace=data["pace"].fillna(-1)).sort_values(
             ["_pace", "_order"], ascending=[False, True]
@@ -444,7 +469,7 @@ class _Builder:
                     fmt_league(r.actual, ind),
                     fmt_league(r.expected, ind),
                     fmt_pct(r.pace),
-                    self.status_label(status[str(r.region_code)]),
+                    self.status_label(status[str(r.region_code)], r.reached_on),
                 )
                 for rank, r in enumerate(data.itertuples(), start=1)
             ),
@@ -460,7 +485,12 @@ class _Builder:
             chart=chart,
             table=table,
             legend=tuple((self.status_label(s), STATUS_COLORS[s]) for s in shown),
-            note=self.t("briefing.map.note", definition=plain(str(ind[f"definition_{self.lang}"]))),
+            note=("　" if self.lang == "zh" else " ").join(
+                [
+                    self.t("briefing.map.note", definition=plain(str(ind[f"definition_{self.lang}"]))),
+                    *self.basis_lines(indicator),
+                ]
+            ),
         )
 
     # --------------------------------------------------------------------------- one slide per area
@@ -471,35 +501,45 @@ class _Builder:
         inds = self.inds[self.inds["item_no"].isin(items["item_no"]) & ~self.inds["is_component"].astype(bool)]
         inds = inds.sort_values(["item_no", "display_order"])
         own = self.now.set_index("indicator_id")
-        behind = self.below[self.below["status"] == "behind"].sort_values(["pace", "region_code"])
-        rows, statuses = [], []
+        # regions out of time (missed, overdue) first, then behind the pace: the page's severity order
+        lagging_rows = self.below[self.below["status"].isin(LAGGING)]
+        behind = lagging_rows.assign(_sev=lagging_rows["status"].map(STATUS_WORST_FIRST.index)).sort_values(
+            ["_sev", "pace", "region_code"]
+        )
+        rows, states, readings = [], [], []
         for i, ind in inds.iterrows():
             r = own.loc[i] if i in own.index else None
             status = str(r["status"]) if r is not None else "no_data"
             lagging = list(behind.loc[behind["indicator_id"] == i, "region_code"].astype(str))
+            star = " *" if self.interpreted(str(i)) else ""  # the target is the association's reading
+            if star:
+                readings.append(f"{ind[f'name_{self.lang}']}：{statuses.basis(self.targets[str(i)], self.lang)}")
             rows.append(
                 (
                     str(int(ind["item_no"])),
-                    str(ind[f"name_{self.lang}"]),
+                    str(ind[f"name_{self.lang}"]) + star,
                     fmt_value(r["actual"] if r is not None else None, ind, self.lang),
                     fmt_value(r["target"] if r is not None else None, ind, self.lang),
                     fmt_value(r["expected"] if r is not None else None, ind, self.lang),
                     fmt_pct(r["pace"] if r is not None else None),
-                    self.status_label(status),
+                    self.status_label(status, r["reached_on"] if r is not None else None),
                     self.lagging_text(lagging, level),
                 )
             )
-            statuses.append(status)
+            states.append(status)
         untargeted = items[items["n_indicators"] == 0]
-        note = ""
+        sep = "；" if self.lang == "zh" else "; "
+        notes = [self.t("briefing.area.readings", readings=sep.join(readings))] if readings else []
         if len(untargeted):
-            sep = "；" if self.lang == "zh" else "; "
-            note = self.t(
-                "briefing.area.untargeted",
-                items=sep.join(
-                    f"{int(i.item_no)} {getattr(i, f'item_title_{self.lang}')}" for i in untargeted.itertuples()
-                ),
+            notes.append(
+                self.t(
+                    "briefing.area.untargeted",
+                    items=sep.join(
+                        f"{int(i.item_no)} {getattr(i, f'item_title_{self.lang}')}" for i in untargeted.itertuples()
+                    ),
+                )
             )
+        note = ("　" if self.lang == "zh" else " ").join(notes)
         table = Table(
             columns=(
                 self.t("briefing.area.col.item"),
@@ -513,11 +553,11 @@ class _Builder:
             ),
             rows=tuple(rows),
             # English statuses are longer ("No quantitative target"): their column is wider
-            widths=(0.55, 3.2, 1.35, 1.35, 1.45, 0.9, 1.1, 3.0)
+            widths=(0.55, 3.0, 1.3, 1.3, 1.4, 0.85, 1.5, 2.8)
             if self.lang == "zh"
-            else (0.5, 3.0, 1.25, 1.2, 1.3, 0.7, 1.75, 2.9),
+            else (0.5, 2.8, 1.2, 1.15, 1.25, 0.7, 2.0, 2.7),
             align=("r", "l", "r", "r", "r", "r", "l", "l"),
-            status=tuple(statuses),
+            status=tuple(states),
             status_col=6,
         )
         table = fitted(table, layout.AREA_TABLE, max_pt=12.5)
@@ -540,7 +580,7 @@ class _Builder:
         own = overview.province if r.region == PROVINCE_CODE else overview.prefectures
         rows = own[own["region_code"] == r.region].set_index("indicator_id")
         sub = overview.prefectures if r.level_below == "prefecture" else overview.counties
-        no_data = self.status_label("no_data")
+        no_data = self.t("status.no_data")  # a value's placeholder: the words, no status mark
         cards = []
         for key, iid, decimals in (
             ("points", "childcare_points_open", 1),
@@ -564,7 +604,7 @@ class _Builder:
                     ),
                 )
                 status = str(row["status"])
-                status_text = self.status_label(status)
+                status_text = self.status_label(status, row.get("reached_on"))
             cards.append(Card(self.t(f"childcare.kpi.{key}"), value, status, status_text, lines))
         per = overview.per_thousand
         mine = per[per["region_code"] == r.region]
@@ -596,7 +636,7 @@ class _Builder:
                     self.name(iid),
                     created,
                     str(m["status"]),
-                    self.status_label(str(m["status"])),
+                    self.status_label(str(m["status"]), m.get("reached_on")),
                     (self.t("childcare.milestones.due", due=due),),
                 )
             )
@@ -674,7 +714,7 @@ class _Builder:
                     self.t("training.coverage.share"),
                     training_charts.pct(head["share"]),
                     status,
-                    self.status_label(status) if len(judged) else "",
+                    self.status_label(status, judged["reached_on"].iloc[0]) if len(judged) else "",
                     tuple(lines),
                 )
             )
@@ -759,7 +799,15 @@ class _Builder:
                     if missing
                     else self.t("training.bases.all")
                 )
-                cards.append(Card(self.t("training.bases.reached"), value, status, self.status_label(status), (line,)))
+                cards.append(
+                    Card(
+                        self.t("training.bases.reached"),
+                        value,
+                        status,
+                        self.status_label(status, b["reached_on"]),
+                        (line,),
+                    )
+                )
             else:
                 mine = training.bases_by_prefecture(own[own["region_code"] == r.region])
                 has = len(mine) and pd.notna(mine["bases"].iloc[0])
@@ -767,7 +815,7 @@ class _Builder:
                 cards.append(
                     Card(
                         self.t("training.bases.own"),
-                        f"{int(mine['bases'].iloc[0])}" if has else self.status_label("no_data"),
+                        f"{int(mine['bases'].iloc[0])}" if has else self.t("status.no_data"),
                         status,
                         self.status_label(status),
                         (

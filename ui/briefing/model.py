@@ -38,6 +38,7 @@ class Chip:
     title: str
     status: str
     label: str
+    due: str = ""  # the due dates of the item's judged targets ("截止 5月31日")
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,12 @@ from collections.abc import Mapping, Sequence
 from ui.briefing import layout
 from ui.briefing.layout import Box
 from ui.briefing.model import Card, Pack, Slide, Table
-from ui.theme import PRIMARY, STATUS_COLORS
+from ui.theme import DASHED, PRIMARY, STATUS_COLORS, STATUS_TEXT
 
 PDF_FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
 TEXT = "#1f2328"
 MUTED = "#57606a"
 BORDER = "#d0d7de"
-DARK_TEXT_ON = ("no_data", "no_target", "not_yet_due")
 
 CSS = f"""
 @page {{ size: {layout.SLIDE_W}in {layout.SLIDE_H}in; margin: 0; }}
@@ -143,7 +142,7 @@ def card(box: Box, c: Card, *, value_pt: float) -> str:
     if c.status_text:
         chip = Box(parts.chip.x, parts.chip.y, layout.chip_width(c.status_text), parts.chip.h)
         out.append(rect(chip, fill=STATUS_COLORS[c.status], rounded=True))
-        color = TEXT if c.status in DARK_TEXT_ON else "#FFFFFF"
+        color = STATUS_TEXT[c.status]
         out.append(text(chip, [c.status_text], pt=layout.CHIP_PT, color=color, align="c", anchor="middle"))
         lines_box = parts.lines
     if not c.lines:
@@ -172,7 +171,7 @@ def table(box: Box, t: Table) -> str:
         for j, cell in enumerate(row):
             style = f"text-align:{align[t.align[j]]};"
             if status is not None and j == t.status_col:
-                color = TEXT if status in DARK_TEXT_ON else "#FFFFFF"
+                color = STATUS_TEXT[status]
                 style += f"background:{STATUS_COLORS[status]};color:{color};"
             cells.append(f'<td style="{style}">{_e(cell)}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -221,16 +220,17 @@ def draw_board(s: Slide) -> str:
                 rect(
                     cbox,
                     fill=STATUS_COLORS[chip.status],
-                    line="#8C959F" if chip.status == "no_target" else STATUS_COLORS[chip.status],
+                    line="#8C959F" if chip.status in DASHED else STATUS_COLORS[chip.status],
                     rounded=True,
-                    dashed=chip.status == "no_target",
+                    dashed=chip.status in DASHED,
                 )
             )
-            texts = [f"{chip.item_no} {chip.title}", chip.label]
+            texts = [f"{chip.item_no} {chip.title}", chip.label, *([chip.due] if chip.due else [])]
             inner = Box(cbox.x + 0.08, cbox.y + 0.03, cbox.w - 0.16, cbox.h - 0.06)
             chip_pt = layout.fit_pt(texts, Box(0, 0, inner.w, inner.h), max_pt=10, min_pt=7)
-            color = TEXT if chip.status in DARK_TEXT_ON else "#FFFFFF"
-            body = f'<p style="font-weight:700">{_e(texts[0])}</p><p>{_e(texts[1])}</p>'  # the item in bold, its status under it
+            color = STATUS_TEXT[chip.status]
+            # the item in bold, its status under it, then the due dates of its judged targets
+            body = f'<p style="font-weight:700">{_e(texts[0])}</p>' + "".join(f"<p>{_e(x)}</p>" for x in texts[1:])
             out.append(f'<div class="a t mid" style="{_pos(inner)}font-size:{chip_pt}pt;color:{color}">{body}</div>')
     return "".join(out)
 

@@ -28,7 +28,7 @@ from pptx.util import Emu, Pt
 from ui.briefing import layout
 from ui.briefing.layout import Box
 from ui.briefing.model import Card, Pack, Slide, Table
-from ui.theme import PRIMARY, STATUS_COLORS
+from ui.theme import DASHED, PRIMARY, STATUS_COLORS, STATUS_TEXT
 
 FONT = "Noto Sans CJK SC"  # Latin and East Asian: the same family as the dashboard and its charts
 TEXT = "1f2328"
@@ -36,7 +36,6 @@ MUTED = "57606a"
 BORDER = "d0d7de"
 HEADER_FILL = "f6f8fa"
 EMU_PER_IN = 914400
-DARK_TEXT_ON = ("no_data", "no_target", "not_yet_due")  # light chips take dark text (ui.components)
 
 
 def _emu(inches: float) -> Emu:
@@ -202,7 +201,7 @@ def card(slide: PptxSlide, box: Box, c: Card, *, value_pt: float) -> None:
             chip.text_frame,
             [c.status_text],
             pt=layout.CHIP_PT,
-            color=TEXT if c.status in DARK_TEXT_ON else "FFFFFF",
+            color=STATUS_TEXT[c.status],
             align="c",
             anchor="middle",
         )
@@ -257,8 +256,8 @@ def table(slide: PptxSlide, box: Box, t: Table) -> None:
             cell.fill.solid()
             cell.fill.fore_color.rgb = _rgb(fill)
             color = TEXT
-            if colored and status not in DARK_TEXT_ON:
-                color = "FFFFFF"
+            if colored and status:
+                color = STATUS_TEXT[status]
             elif i == 0:
                 color = MUTED
             write(cell.text_frame, [text], pt=t.font_pt, bold=i == 0, color=color, align=t.align[j], anchor="middle")
@@ -321,19 +320,19 @@ def draw_board(slide: PptxSlide, pack: Pack, s: Slide) -> None:
                 slide,
                 cbox,
                 fill=STATUS_COLORS[chip.status],
-                line="8C959F" if chip.status == "no_target" else STATUS_COLORS[chip.status],
+                line="8C959F" if chip.status in DASHED else STATUS_COLORS[chip.status],
                 rounded=True,
-                dashed=chip.status == "no_target",
+                dashed=chip.status in DASHED,
             )
             tf = shape.text_frame
             inner = Box(0, 0, cbox.w - 0.16, cbox.h - 0.06)
-            texts = [f"{chip.item_no} {chip.title}", chip.label]
+            texts = [f"{chip.item_no} {chip.title}", chip.label, *([chip.due] if chip.due else [])]
             chip_pt = layout.fit_pt(texts, inner, max_pt=10, min_pt=7)
             write(
                 tf,
                 texts,
                 pt=chip_pt,
-                color=TEXT if chip.status in DARK_TEXT_ON else "FFFFFF",
+                color=STATUS_TEXT[chip.status],
                 anchor="middle",
             )
             tf.margin_left = tf.margin_right = _emu(0.08)
