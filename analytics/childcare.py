@@ -206,7 +206,8 @@ def breakdown(attainment: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     ``attainment``: rows of ``analytics.attainment.ATTAINMENT_COLUMNS`` for the register
     indicators. Columns: region_code, then for m in points, funds, places:
-    m, m_target, m_expected, m_status, m_has_data (an actual without data is NaN).
+    m, m_target, m_expected, m_status, m_has_data (an actual without data is NaN), and where the
+    attainment rows carry them m_reached_on and m_gap.
     """
     out = regions[["region_code"]].reset_index(drop=True)
     for indicator_id, m in BREAKDOWN_MEASURES.items():
@@ -218,4 +219,8 @@ def breakdown(attainment: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         out[f"{m}_expected"] = pd.to_numeric(part["expected"].reindex(out["region_code"]), errors="coerce").to_numpy()
         out[f"{m}_status"] = part["status"].reindex(out["region_code"]).fillna("no_data").to_numpy()
         out[f"{m}_has_data"] = has
+        # the date a late target was reached and how far short it is, for the downloads
+        for extra in ("reached_on", "gap"):
+            if extra in part:
+                out[f"{m}_{extra}"] = part[extra].reindex(out["region_code"]).to_numpy()
     return out

@@ -15,7 +15,8 @@ from ui.components import page_header, show_chart, status_badge, status_label, s
 from ui.downloads import download_buttons
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
-from ui.theme import STATUS_COLORS
+from ui.statuses import download_columns
+from ui.theme import STATUS_COLORS, STATUS_ORDER
 
 KPIS = (("points", "childcare_points_open", 1), ("funds", "childcare_funds_yuan", 0), ("places", "childcare_places", 0))
 
@@ -99,7 +100,8 @@ def _labels(regions: pd.DataFrame) -> dict[str, str]:
 
 
 def _no_data() -> str:
-    return status_label("no_data")
+    """A value's placeholder: the status's words without its mark."""
+    return status_label("no_data", mark=False)
 
 
 def _headline(
@@ -122,7 +124,7 @@ def _headline(
                         expected=charts.fmt(expected, 0 if expected.is_integer() else decimals),
                     )
                 )
-                status_badge(str(r["status"]))
+                status_badge(str(r["status"]), r.get("reached_on"))
     mine = per[per["region_code"] == region]
     cols[3].metric(
         t("childcare.kpi.per_1000"), charts.fmt(mine["per_1000"].iloc[0] if len(mine) else None, 3, _no_data())
@@ -169,8 +171,15 @@ def _by_region(
             view[c] = view[c].map(status_label)
         view = view[cols_out].rename(columns={c: t(f"childcare.col.{c}") for c in cols_out})
         st.dataframe(view, hide_index=True, key="childcare_breakdown_table")
+        download = view
+        if below == "prefecture":  # the download: each status as its words in this language beside its code
+            for m in ("points", "funds"):
+                part = download_columns(
+                    table.rename(columns={f"{m}_{c}": c for c in ("status", "reached_on", "gap")}), filters.lang
+                )
+                download = pd.concat([download, part.add_prefix(f"{t(f'childcare.col.{m}_status')} · ")], axis=1)
         download_buttons(
-            view,
+            download,
             f"childcare_by_{below}_{filters.region}_{filters.as_of.isoformat()}",
             key="childcare_breakdown",
             notes=[t("childcare.download.note", as_of=filters.as_of.isoformat(), region=region_name)],
@@ -297,7 +306,8 @@ def _map(
     if len(status):
         colors = {c: STATUS_COLORS[str(status[c])] for c in shown if c in status.index and status[c] != "no_data"}
         hover = {c: f"{h}<br>{status_label(str(status.get(c, 'no_data')))}" for c, h in hover.items()}
-        legend = [(status_label(s), STATUS_COLORS[s]) for s in ("done", "on_track", "at_risk", "behind", "no_data")]
+        present = set(status.astype(str)) | {"no_data"}
+        legend = [(status_label(s), STATUS_COLORS[s]) for s in STATUS_ORDER if s in present]
         colorbar = None
     else:
         colors, top = charts.sequential_colors({c: values.get(c) for c in shown})
@@ -331,7 +341,7 @@ def _milestones(now: pd.DataFrame, at_due: pd.DataFrame, inds: pd.DataFrame, lan
         with col:
             due = pd.Timestamp(r["due_date"]).date().isoformat()
             st.caption(t("childcare.milestones.due", due=due))
-            status_badge(str(r["status"]))
+            status_badge(str(r["status"]), r.get("reached_on"))
             if iid in due_rows.index:
                 then = due_rows.loc[iid]
                 st.caption(
