@@ -72,7 +72,7 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
         row = judged.iloc[0]
         left, right = st.columns([1, 5], vertical_alignment="center")
         with left:
-            status_badge(str(row["status"]))
+            status_badge(str(row["status"]), row["reached_on"])
         right.caption(
             t(
                 "training.coverage.status",
@@ -486,7 +486,7 @@ def _bases(f: Filters, own: pd.DataFrame, province: pd.DataFrame, prefectures: p
     cols = st.columns([1, 1, 3], vertical_alignment="center")
     cols[0].metric(t("training.bases.reached"), f"{int(r['regions_reached'] or 0)} / {int(r['regions_total'] or 0)}")
     with cols[1]:
-        status_badge(str(r["status"]))
+        status_badge(str(r["status"]), r["reached_on"])
     if missing:
         # each prefecture not there, by name and state: reported below the minimum, or no report
         cols[2].markdown(region_lists.not_there(missing, r["regions_unreported"], names, f.lang))

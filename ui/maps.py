@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import FONT_FAMILY
+from ui.theme import FONT_FAMILY, STATUS_COLORS
 
-NO_DATA_COLOR = "#d0d7de"
+# a region without a colour of its own is drawn as the status set's "no data"
+NO_DATA_COLOR = STATUS_COLORS["no_data"]
 MIN_LABEL_SHARE = 0.02  # a region smaller than this share of the map gets no printed label
 
 
