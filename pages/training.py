@@ -57,8 +57,10 @@ def _coverage(f: Filters, own: pd.DataFrame) -> None:
     delta = None
     if len(months) > 1:
         before = training.at_month(cov, months[-2])
-        prev = before.loc[before["region_code"] == f.region, "share"].iloc[0]
-        if pd.notna(prev) and pd.notna(head["share"]):
+        prior = before.loc[before["region_code"] == f.region].iloc[0]
+        prev = prior["share"]
+        # no change to speak of while the region has not reported (0 % then and now is no "+0.0")
+        if pd.notna(prev) and pd.notna(head["share"]) and head["reported"] and prior["reported"]:
             delta = t("training.coverage.delta", value=f"{(head['share'] - prev) * 100:+.1f}")
     cols = st.columns(5)
     cols[0].metric(
