@@ -205,3 +205,24 @@ def test_overview_card_shows_the_independent_figure(regions: pd.DataFrame) -> No
     assert f"{covered / total:.1%}" in html
     # the youth-base card shows the count of prefectures with a base
     assert f">{len(prefectures_with_a_base(AS_OF))}<" in html
+
+
+def test_attainment_page_league_reads_missed_where_the_parquet_falls_short_on_31_december(
+    regions: pd.DataFrame,
+) -> None:
+    """The league's status of each prefecture on the deadline, from the Parquet: 100 % instructor
+    coverage is done, anything less is missed (never on track or at risk), labelled with its mark."""
+    from ui.i18n import catalog
+    from ui.theme import STATUS_MARK
+
+    zh = catalog("zh")
+    december = D(2023, 12, 31)
+    at = _run("attainment", as_of=december.isoformat(), indicator="instructor_coverage")
+    league = next(d.value for d in at.dataframe if "rank" in d.value.columns)
+    shown = dict(zip(league["region"], league["status"], strict=True))
+    prefectures = regions[regions["level"] == "prefecture"]
+    assert len(shown) == len(prefectures) == 14
+    for code, name in zip(prefectures["region_code"], prefectures["name_zh"], strict=True):
+        covered, total = coverage(regions, code, december)
+        expected = "done" if covered == total else "missed"
+        assert shown[name] == f"{STATUS_MARK[expected]} {zh[f'status.{expected}']}", name
