@@ -75,7 +75,7 @@ def rule(lang: str) -> str:
     )
 
 
-def basis(target: Mapping[str, Any] | None, lang: str) -> str:
+def basis(target: Mapping[Any, Any] | None, lang: str) -> str:
     """A target's basis in words: "通知原文：“…”" (stated) or "本协会理解：…" (interpreted); "" if unknown."""
     if target is None:
         return ""
@@ -88,7 +88,7 @@ def basis(target: Mapping[str, Any] | None, lang: str) -> str:
     return "" if _missing(stated) else text("basis.stated", lang, text=str(stated))
 
 
-def phasing(code: object, ind: Mapping[str, Any], lang: str) -> str:
+def phasing(code: object, ind: Mapping[Any, Any], lang: str) -> str:
     """A target's phasing with its indicator's reason: "分期：到期一次（到期前不要求）。一次性事项…"."""
     if _missing(code):
         return ""
@@ -106,7 +106,7 @@ def due_dates(dates: Iterable[object], lang: str) -> str:
     return text("due.dates", lang, dates=text("due.list_sep", lang).join(day(d, lang) for d in days))
 
 
-def target_rows(targets: pd.DataFrame, region: str) -> dict[str, dict[str, Any]]:
+def target_rows(targets: pd.DataFrame, region: str) -> dict[str, dict[Any, Any]]:
     """indicator_id → the target row of ``region`` (from analytics.queries.targets)."""
     mine = targets[targets["region_code"] == region]
     return {str(r["indicator_id"]): r for r in mine.to_dict("records")}

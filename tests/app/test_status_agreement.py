@@ -89,7 +89,9 @@ def _read(folder: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("as_of", "region"), VIEWS, ids=lambda v: str(v))
-def test_page_pack_and_download_show_the_same_status(kept_media, as_of: dt.date, region: str) -> None:
+def test_page_pack_and_download_show_the_same_status(
+    kept_media: type[_KeptStorage], as_of: dt.date, region: str
+) -> None:
     day = as_of.isoformat()
     regions = _read("reference/regions")
     name_of = dict(zip(regions["region_code"], regions["name_zh"], strict=True))
@@ -103,7 +105,9 @@ def test_page_pack_and_download_show_the_same_status(kept_media, as_of: dt.date,
     csv = pd.read_csv(io.StringIO(raw), comment="#", dtype={ZH["download.col.region_code"]: str})
     code_col, label_col = ZH["status.col.code"], ZH["status.col.label"]
     key = [ZH["download.col.indicator_id"], ZH["download.col.region_code"]]
-    download = csv.set_index(key)[code_col].to_dict()
+    download: dict[tuple[str, str], str] = dict(
+        zip(zip(csv[key[0]].astype(str), csv[key[1]].astype(str), strict=True), csv[code_col].astype(str), strict=True)
+    )
     assert set(download.values()) <= set(STATUSES)
     # the label is the page language's words for the code (no mark in a spreadsheet)
     assert (csv[label_col] == csv[code_col].map(lambda s: ZH[f"status.{s}"])).all()
