@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import FONT_FAMILY, STATUS_COLORS
+from ui.theme import FONT_FAMILY, STATUS_COLORS, TEXT, WHITE, contrast
 
 # a region without a colour of its own is drawn as the status set's "no data"
 NO_DATA_COLOR = STATUS_COLORS["no_data"]
@@ -143,7 +143,12 @@ def region_map(
             mode="markers+text",
             text=[labels.get(c, c) if shapes[c].area / drawn >= MIN_LABEL_SHARE else "" for c in codes],
             textposition="middle center",
-            textfont={"family": FONT_FAMILY, "size": 12, "color": "#1f2328"},
+            # a label reads on its own fill: white on the dark statuses (missed, overdue), dark elsewhere
+            textfont={
+                "family": FONT_FAMILY,
+                "size": 12,
+                "color": [label_color(colors.get(c, NO_DATA_COLOR)) for c in codes],
+            },
             marker={"size": 18, "color": "rgba(255,255,255,0.01)"},
             customdata=codes,
             hovertext=[hover.get(c, labels.get(c, c)) for c in codes],
@@ -196,6 +201,14 @@ def region_map(
         clickmode="event+select",
     )
     return fig
+
+
+def label_color(fill: str) -> str:
+    """White or the page's dark text, whichever reads better on ``fill`` (a hex colour; any other
+    fill, such as an rgba scale colour, takes the dark text)."""
+    if not (fill.startswith("#") and len(fill) == 7):
+        return TEXT
+    return WHITE if contrast(fill, WHITE) > contrast(fill, TEXT) else TEXT
 
 
 def selected_code(event: object) -> str | None:
