@@ -30,38 +30,29 @@ from pathlib import Path
 import duckdb
 
 from analytics.queries import PROVINCE_CODE
+from views.filters import Filters
 
 Steps = dict[str, Callable[[], object]]
 PageQueries = Callable[[duckdb.DuckDBPyConnection, "View"], Steps]
 
 
 @dataclass(frozen=True)
-class View:
-    """One view of a page: the global filters a user chose (as in the URL), and the data root."""
+class View(Filters):
+    """One view of a page: the dashboard's one filters type (as in the URL), named for the
+    tables ("province" or "prefecture"), and the data root the connection reads."""
 
-    name: str  # "province" or "prefecture": how the tables label it
-    region: str  # PROVINCE_CODE or a prefecture code
-    plan_year: int
-    as_of: dt.date
-    data_root: Path  # FPA_DATA_DIR: the connection reads the version in force under it
+    name: str = "province"
+    data_root: Path = Path("data")  # FPA_DATA_DIR: the connection reads the version in force under it
 
     @property
     def level(self) -> str:
         """The level of the chosen region."""
-        return "province" if self.region == PROVINCE_CODE else "prefecture"
+        return self.own_level
 
     @property
     def below(self) -> str:
-        """The level a breakdown shows (ui.state.Filters.level_below)."""
-        return "prefecture" if self.region == PROVINCE_CODE else "county"
-
-    @property
-    def previous_month_end(self) -> dt.date:
-        return self.as_of.replace(day=1) - dt.timedelta(days=1)
-
-    def query_params(self) -> dict[str, str]:
-        """The URL parameters that open this view in the app."""
-        return {"year": str(self.plan_year), "as_of": self.as_of.isoformat(), "region": self.region}
+        """The level a breakdown shows."""
+        return self.level_below
 
 
 @dataclass(frozen=True)
@@ -98,8 +89,8 @@ def page(
 def views(plan_year: int, as_of: dt.date, data_root: Path, prefecture: str = "430100") -> tuple[View, View]:
     """The two views every page is measured in: the whole province, and one prefecture (长沙 by default)."""
     return (
-        View("province", PROVINCE_CODE, plan_year, as_of, data_root),
-        View("prefecture", prefecture, plan_year, as_of, data_root),
+        View("zh", plan_year, as_of, PROVINCE_CODE, name="province", data_root=data_root),
+        View("zh", plan_year, as_of, prefecture, name="prefecture", data_root=data_root),
     )
 
 

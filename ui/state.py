@@ -9,53 +9,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics.attainment import judged_date, month_ends
+from analytics.attainment import month_ends
 from analytics.queries import PROVINCE_CODE
 from ui import cached
 from ui.i18n import DEFAULT_LANG, LANGS, current_lang, name_col, t
+from views.filters import Filters, default_as_of
 
-
-@dataclass(frozen=True)
-class Filters:
-    lang: str
-    plan_year: int
-    as_of: dt.date
-    region: str  # the province, or one prefecture
-    data_version: str
-    present: bool = False  # presentation mode: large type, one chart a screen, no sidebar
-
-    @property
-    def level_below(self) -> str:
-        """The level a breakdown of ``region`` shows: prefectures of the province, counties of a prefecture."""
-        return "prefecture" if self.region == PROVINCE_CODE else "county"
-
-    @property
-    def judged_on(self) -> dt.date:
-        """The date the figures are judged at: the last complete month end on or before ``as_of``."""
-        return judged_date(self.as_of, self.plan_year)
-
-    @property
-    def previous_month_end(self) -> dt.date:
-        """The month end before the judged one (for 15 July: 31 May, the month before 30 June)."""
-        return self.judged_on.replace(day=1) - dt.timedelta(days=1)
-
-
-def default_as_of(status: pd.DataFrame, plan_year: int) -> dt.date:
-    """The latest month the progress export covers, inside the plan year."""
-    through = status["progress_through"].iloc[0] if len(status) else None
-    year_end = dt.date(plan_year, 12, 31)
-    if through is None or pd.isna(through):
-        return year_end
-    through = pd.Timestamp(through).date()
-    if through.year != plan_year:
-        return year_end if through.year > plan_year else dt.date(plan_year, 1, 31)
-    return through
+# One filters type for the app, the meeting pack and the benchmark (views/filters.py); pages
+# import it from here with the widgets that fill it.
+__all__ = ["Filters", "current_filters", "default_as_of", "page_choice", "render_global_filters"]
 
 
 def _seed(key: str, options: list[str], default: str) -> None:

@@ -39,8 +39,9 @@ class Filters:
 
     @property
     def previous_month_end(self) -> dt.date:
-        """The month end before the as-of date's month: what "since last month" compares with."""
-        return self.as_of.replace(day=1) - dt.timedelta(days=1)
+        """The month end before the judged one (for 15 July: 31 May, the month before 30 June):
+        what "since last month" compares with."""
+        return self.judged_on.replace(day=1) - dt.timedelta(days=1)
 
     @property
     def judged_on(self) -> dt.date:

@@ -37,6 +37,7 @@ from ui.charts import training as training_charts
 from ui.i18n import t as catalog_text
 from ui.overview import CARDS
 from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
+from views.filters import Filters
 
 # the overview's status counts: every status of the set but "no target", so they add up to the
 # number of targets judged (a slide lists the ones that occur)
@@ -49,27 +50,10 @@ AREA_NUMERALS = "一二三四五六七八九"
 
 
 @dataclass(frozen=True)
-class Request:
-    """What a pack is for: the dashboard's global filters, plus the map's indicator."""
+class Request(Filters):
+    """What a pack is for: the dashboard's one filters type, plus the map's indicator."""
 
-    lang: str
-    plan_year: int
-    as_of: dt.date
-    region: str = PROVINCE_CODE
     indicator: str = DEFAULT_INDICATOR
-
-    @property
-    def own_level(self) -> str:
-        return "province" if self.region == PROVINCE_CODE else "prefecture"
-
-    @property
-    def level_below(self) -> str:
-        """As ui.state.Filters.level_below: prefectures of the province, counties of a prefecture."""
-        return "prefecture" if self.region == PROVINCE_CODE else "county"
-
-    @property
-    def previous_month_end(self) -> dt.date:
-        return self.as_of.replace(day=1) - dt.timedelta(days=1)
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, req: Request, *, data_dir: Path) -> Pack:
