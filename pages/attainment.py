@@ -6,13 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.queries import PROVINCE_CODE
-from ui import cached, maps, region_lists, statuses
+from ui import cached, maps
 from ui.charts import attainment as charts
 from ui.components import indicator_info, page_header, show_chart, status_label, status_legend
 from ui.downloads import download_buttons
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters, page_choice
 from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
+from views import regions as region_lists
+from views import statuses
 
 
 def _drill(key: str) -> None:

@@ -15,8 +15,8 @@ from ui.components import page_header, show_chart, status_badge, status_label, s
 from ui.downloads import download_buttons
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
-from ui.statuses import download_columns
 from ui.theme import STATUS_COLORS, STATUS_ORDER
+from views.statuses import download_columns
 
 KPIS = (("points", "childcare_points_open", 1), ("funds", "childcare_funds_yuan", 0), ("places", "childcare_places", 0))
 

@@ -15,12 +15,13 @@ import streamlit as st
 from analytics import training
 from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import PROVINCE_CODE
-from ui import auth, cached, downloads, maps, region_lists
+from ui import auth, cached, downloads, maps
 from ui.charts import training as charts
 from ui.components import page_header, show_chart, status_badge, status_label, status_legend
 from ui.i18n import name_col, t
 from ui.state import Filters, current_filters
 from ui.theme import STATUS_ORDER
+from views import regions as region_lists
 
 
 def render(f: Filters) -> None:

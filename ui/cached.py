@@ -10,9 +10,11 @@ DuckDB connection is not thread-safe; every browser session is a thread). Result
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -22,6 +24,7 @@ import streamlit as st
 from analytics import db, queries
 from analytics.queries import series as series_queries
 from ui import maps
+from views.filters import Filters
 
 MAX_ENTRIES = 256
 
@@ -131,6 +134,23 @@ def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
     """
     path = maps.boundaries_path(data_dir(), level)
     return dict(maps.load_shapes(path)) if path else {}
+
+
+def view(name: str, f: Filters) -> Any:
+    """The view model of page ``name`` (``views.<name>.view``) for the filters ``f``.
+
+    One cache for every page's content: keyed by the view's name and the filters, which hold the
+    data version, so a publish opens new entries. The model is shared by every session that asks
+    for the same view (forty viewers of one link cost one computation per data version):
+    **callers must not change it**. A rerun of a cached view costs drawing only.
+    """
+    return _view(name, f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES, ttl=3600)
+def _view(name: str, f: Filters) -> Any:
+    module = importlib.import_module(f"views.{name}")
+    return module.view(_cursor(), f)
 
 
 def figure(data_version: str, build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:

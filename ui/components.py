@@ -10,10 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import auth, cached, statuses
+from ui import auth, cached
 from ui.i18n import current_lang, t
 from ui.state import Filters
 from ui.theme import DASHED, STATUS_COLORS, STATUS_ORDER
+from views import statuses
 
 
 def page_header(title_key: str, filters: Filters, **values: object) -> None:

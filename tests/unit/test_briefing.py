@@ -24,9 +24,10 @@ from analytics import db
 from tests.app.test_pages import run_page
 from ui.briefing import FORMATS, Pack, Request, browser, build_pack, layout, make_files
 from ui.briefing import __main__ as cli
-from ui.briefing.build import fmt_value, plain
+from ui.briefing.build import plain
 from ui.briefing.figures import spread_labels
 from ui.i18n import LANGS, catalog
+from views.format import value as fmt_value
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

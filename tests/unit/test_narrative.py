@@ -17,8 +17,8 @@ import pytest
 
 from analytics import db, narrative, queries
 from analytics.attainment import month_ends
-from ui import overview
 from ui.i18n import catalog
+from views import narrative as overview
 
 D = dt.date
 DATA = db.DEFAULT_DATA_DIR

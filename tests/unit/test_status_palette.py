@@ -17,8 +17,8 @@ import pytest
 
 from analytics.attainment import STATUSES
 from tests.unit.colour_vision import VISIONS, delta_e_2000, difference
-from ui import statuses
 from ui.theme import DASHED, STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_TEXT, STATUS_WORST_FIRST, contrast
+from views import statuses
 
 MIN_DELTA_E = 15.0
 NOT_JUDGED = frozenset({"no_data", "no_target"})

@@ -17,26 +17,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from analytics import childcare, db, narrative, queries, training
-from analytics.attainment import REACHED
+from analytics import childcare, db, queries, training
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
 from analytics.queries import training as training_queries
-from ui import maps, overview, region_lists, statuses
+from ui import maps
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
 from ui.charts import training as training_charts
 from ui.i18n import t as catalog_text
-from ui.overview import CARDS
 from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
+from views import format as fmt
+from views import home as home_view
+from views import regions as region_lists
+from views import statuses
 from views.filters import Filters
 
 # the overview's status counts: every status of the set but "no target", so they add up to the
@@ -65,48 +66,6 @@ def build_pack(con: duckdb.DuckDBPyConnection, req: Request, *, data_dir: Path) 
 # pages/home.py _fmt and _change, with the language passed in rather than read from a session
 
 
-def fmt_value(value: object, ind: pd.Series, lang: str) -> str:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return "—"
-    v = float(value)  # type: ignore[arg-type]
-    if ind["target_rule"] == "coverage":
-        return f"{v:.1%}"
-    if ind["unit_en"] == "yuan":
-        # 万元 is how Chinese reports count money; English readers get the whole number
-        if v >= 10000 and lang == "zh":
-            return catalog_text("overview.fmt.yuan_wan", lang, v=f"{v / 10000:,.1f}")
-        return catalog_text("overview.fmt.yuan", lang, v=f"{v:,.0f}")
-    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-
-
-def fmt_change(now: pd.Series, before: pd.Series | None, ind: pd.Series, lang: str) -> str:
-    """Change since the previous month end, in the same unit as the figure it follows."""
-    if before is None or pd.isna(now["actual"]) or pd.isna(before["actual"]):
-        return "—"
-    diff = float(now["actual"]) - float(before["actual"])
-    if not diff:
-        return "0"
-    if ind["target_rule"] == "coverage":
-        return catalog_text("overview.fmt.points", lang, v=f"{diff * 100:+.1f}")
-    sign = "+" if diff > 0 else "−"
-    return sign + fmt_value(abs(diff), ind, lang)
-
-
-def fmt_pct(value: object) -> str:
-    """pages/attainment.py _pct: a pace as a whole percentage."""
-    return "—" if value is None or pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
-
-
-def fmt_league(value: object, ind: pd.Series) -> str:
-    """pages/attainment.py _fmt: the league table's figures."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return "—"
-    v = float(value)  # type: ignore[arg-type]
-    if ind["target_rule"] == "coverage":
-        return f"{v:.1%}"
-    return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.2f}"
-
-
 IDENTIFIERS = re.compile(r"\s*[（(][A-Za-z0-9_ ÷/+*.-]*_[A-Za-z0-9_ ÷/+*.-]*[）)]")
 
 
@@ -130,10 +89,6 @@ def _names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(regions["region_code"].astype(str), names.astype(str), strict=True))
 
 
-def _worst(states: Sequence[str]) -> str:
-    return statuses.worst(states)
-
-
 # ------------------------------------------------------------------------------- the builder
 
 
@@ -155,6 +110,8 @@ class _Builder:
             levels=(req.own_level, req.level_below),
             within=req.region,
         )
+        # the overview's cards, board and paragraph: its one recipe (views/home.py)
+        self.home = home_view.view(con, req)
         self.now = self._own(tables[(req.as_of, req.own_level)])
         self.before = self._own(tables[(req.previous_month_end, req.own_level)])
         self.below = tables[(req.as_of, req.level_below)]
@@ -175,7 +132,7 @@ class _Builder:
         return table[table["region_code"] == self.req.region].reset_index(drop=True)
 
     def status_label(self, status: str, reached_on: object = None) -> str:
-        """The status's mark and name (ui.statuses, as the pages word it); done late with its date."""
+        """The status's mark and name (views.statuses, as the pages word it); done late with its date."""
         return statuses.label(status, self.lang, reached_on=reached_on)
 
     def basis_lines(self, indicator_id: str) -> list[str]:
@@ -278,75 +235,15 @@ class _Builder:
     # --------------------------------------------------------------------------- cards (pages/home.py)
 
     def headline_cards(self) -> list[Card]:
-        """The overview's seven cards, worded as pages/home.py _cards words them."""
-        cur = self.now.set_index("indicator_id")
-        prev = self.before.set_index("indicator_id")
-        cards = []
-        for key, ids in CARDS:
-            rows = [cur.loc[i] for i in ids if i in cur.index]
-            if not rows:
-                cards.append(
-                    Card(
-                        self.t(key),
-                        "—",
-                        "no_data",
-                        self.status_label("no_data"),
-                        (self.t("overview.card.no_target_here"),),
-                    )
-                )
-                continue
-            if len(ids) == 1:
-                row, i = rows[0], ids[0]
-                ind = self.inds.loc[i]
-                change = fmt_change(row, prev.loc[i] if i in prev.index else None, ind, self.lang)
-                lines = (
-                    self.t("overview.card.target", value=fmt_value(row["target"], ind, self.lang)),
-                    self.t("overview.card.expected", value=fmt_value(row["expected"], ind, self.lang)),
-                    self.t("overview.card.change", value=change),
-                )
-                status = str(row["status"])
-                cards.append(
-                    Card(
-                        self.t(key),
-                        fmt_value(row["actual"], ind, self.lang),
-                        status,
-                        self.status_label(status, row["reached_on"]),
-                        lines,
-                    )
-                )
-            else:
-                states = [str(row["status"]) for row in rows]
-                lead = _worst(states)
-                lines = tuple(
-                    self.t(
-                        "overview.card.milestone_line",
-                        name=self.name(i),
-                        actual=fmt_value(cur.loc[i, "actual"], self.inds.loc[i], self.lang),
-                        target=fmt_value(cur.loc[i, "target"], self.inds.loc[i], self.lang),
-                        status=self.status_label(str(cur.loc[i, "status"]), cur.loc[i, "reached_on"]),
-                    )
-                    for i in ids
-                    if i in cur.index
-                )
-                done = sum(s in REACHED for s in states)
-                cards.append(
-                    Card(
-                        self.t(key),
-                        self.t("overview.card.done_of", done=done, total=len(rows)),
-                        lead,
-                        self.status_label(lead),
-                        lines,
-                    )
-                )
-        return cards
+        """The overview's seven cards: its view model's, as the page draws them."""
+        return [Card(c.title, c.value, c.status, c.status_text, c.lines) for c in self.home.cards]
 
     def cards_slide(self) -> Slide:
-        judged = self.now[self.now["status"] != "no_target"]
-        n = statuses.counts(judged["status"].astype(str))
-        shown = tuple(s for s in COUNTED if n[s])  # the page shows zeros too; a card has room for what occurs
+        n = self.home.counts
+        shown = tuple(s for s in n if n[s])  # the page shows zeros too; a card has room for what occurs
         counts = Card(
             self.t("home.kpi.targets"),
-            f"{len(judged)}",
+            f"{self.home.judged}",
             "no_target",
             "",
             tuple(f"{self.status_label(s)}  {n[s]}" for s in shown),
@@ -358,17 +255,11 @@ class _Builder:
             cards=(*self.headline_cards(), counts),
         )
 
-    # --------------------------------------------------------------------------- board (pages/home.py)
+    # --------------------------------------------------------------------------- board (views/home.py)
 
     def item_statuses(self) -> dict[int, tuple[str, str, str]]:
-        """Item number → (status, label, due dates of its judged targets) as the overview's board
-        chips have them (ui.statuses.item_chip)."""
-        table = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
-        out: dict[int, tuple[str, str, str]] = {}
-        for item in self.items.itertuples():
-            mine = table[(table["item_no"] == item.item_no) & (table["status"] != "no_target")]
-            out[int(item.item_no)] = statuses.item_chip(mine, self.lang)
-        return out
+        """Item number → (status, label, due dates of its judged targets), the overview's board chips."""
+        return {c.item_no: (c.status, c.label, c.due) for area in self.home.board for c in area.chips}
 
     def area_title(self, area_no: int) -> str:
         area = self.items[self.items["area_no"] == area_no]
@@ -378,14 +269,13 @@ class _Builder:
         return f"{area_no}. {title}"
 
     def board_slide(self) -> Slide:
-        chip_of = self.item_statuses()
-        rows = []
-        for area_no, area in self.items.groupby("area_no", sort=True):
-            chips = tuple(
-                Chip(int(i.item_no), str(getattr(i, f"item_title_{self.lang}")), *chip_of[int(i.item_no)])
-                for i in area.itertuples()
+        rows = [
+            BoardRow(
+                self.area_title(area.area_no),
+                tuple(Chip(c.item_no, c.title, c.status, c.label, c.due) for c in area.chips),
             )
-            rows.append(BoardRow(self.area_title(int(area_no)), chips))
+            for area in self.home.board
+        ]
         shown = [s for s in STATUS_ORDER if any(c.status == s for row in rows for c in row.chips)]
         return Slide(
             kind="board",
@@ -414,7 +304,7 @@ class _Builder:
         codes = list(self.regions_below["region_code"])
         rows = self.below[self.below["indicator_id"] == indicator].set_index("region_code").reindex(codes)
         status = {c: str(s) if isinstance(s, str) else "no_data" for c, s in rows["status"].items()}
-        pace = {c: fmt_pct(v) for c, v in rows["pace"].items()}
+        pace = {c: fmt.pct(v) for c, v in rows["pace"].items()}
         # the status's mark beside the pace, as on the page: colour is never the only cue
         labels = {c: f"{self.map_name(c, level)}<br>{STATUS_MARK[status[c]]} {pace[c]}" for c in codes}
         shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
@@ -450,9 +340,9 @@ class _Builder:
                 (
                     str(rank),
                     self.league_name(str(r.region_code), level),
-                    fmt_league(r.actual, ind),
-                    fmt_league(r.expected, ind),
-                    fmt_pct(r.pace),
+                    fmt.league(r.actual, ind),
+                    fmt.league(r.expected, ind),
+                    fmt.pct(r.pace),
                     self.status_label(status[str(r.region_code)], r.reached_on),
                 )
                 for rank, r in enumerate(data.itertuples(), start=1)
@@ -502,10 +392,10 @@ class _Builder:
                 (
                     str(int(ind["item_no"])),
                     str(ind[f"name_{self.lang}"]) + star,
-                    fmt_value(r["actual"] if r is not None else None, ind, self.lang),
-                    fmt_value(r["target"] if r is not None else None, ind, self.lang),
-                    fmt_value(r["expected"] if r is not None else None, ind, self.lang),
-                    fmt_pct(r["pace"] if r is not None else None),
+                    fmt.value(r["actual"] if r is not None else None, ind, self.lang),
+                    fmt.value(r["target"] if r is not None else None, ind, self.lang),
+                    fmt.value(r["expected"] if r is not None else None, ind, self.lang),
+                    fmt.pct(r["pace"] if r is not None else None),
                     self.status_label(status, r["reached_on"] if r is not None else None),
                     self.lagging_text(lagging, level),
                 )
@@ -822,20 +712,15 @@ class _Builder:
     # --------------------------------------------------------------------------- summary (pages/home.py)
 
     def narrative_text(self) -> str:
-        """The overview's work-report paragraph, in the words pages/home.py shows (ui/overview.py)."""
-        return overview.paragraph(self.narrative_parts(), self.lang)
+        """The overview's work-report paragraph, as its view model words it."""
+        return self.home.paragraph
 
     def narrative_parts(self) -> list[str]:
         """The paragraph's sentences: the closing slide sets each on its own line."""
-        r = self.req
-        facts = narrative.facts(self.now, self.below, self.inds.reset_index(), as_of=r.as_of, plan_year=r.plan_year)
-        names = self.inds[f"name_{self.lang}"].to_dict()
-        return overview.narrative_parts(facts, names, self.below_names, self.lang)
+        return list(self.home.narrative)
 
     def summary_slide(self) -> Slide:
-        counts = self.now.merge(self.inds[["item_no"]], left_on="indicator_id", right_index=True)
-        counts = counts.merge(self.items[["item_no", "area_no"]], on="item_no")
-        counts = counts.groupby(["area_no", "status"]).size().rename("n").reset_index()
+        counts = self.home.area_counts
         areas = sorted(int(a) for a in self.items["area_no"].unique())
         shown = [s for s in STATUS_ORDER if s in set(counts["status"])]
         chart = Chart(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from ui.i18n import t
+from views.i18n import text as t
 
 
 def region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -13,18 +13,8 @@ from collections.abc import Mapping
 
 from analytics import attainment
 from analytics.narrative import Facts
-from ui.i18n import t
+from views.i18n import text as t
 
-# The plan's named targets, one card each: (catalog key, indicator ids shown on the card).
-CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("overview.card.points", ("childcare_points_open",)),
-    ("overview.card.childcare_funds", ("childcare_funds_yuan",)),
-    ("overview.card.instructors", ("instructor_coverage",)),
-    ("overview.card.youth_bases", ("youth_demo_bases_new",)),
-    ("overview.card.family_funds", ("family_health_funds_yuan",)),
-    ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
-    ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
-)
 # A card or board chip with several statuses shows the worst: the status set's own order of
 # severity (analytics.attainment), missed and overdue first
 WORST_FIRST = attainment.WORST_FIRST

@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ui import region_lists
 from ui.charts import attainment as charts
+from views import regions as region_lists
 
 REGIONS = pd.DataFrame(
     {
