@@ -9,29 +9,13 @@ asks for a key that no catalog has.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-from typing import Final
-
 import streamlit as st
 
-LANGS: Final = ("zh", "en")
-DEFAULT_LANG: Final = "zh"
-LOCALE_DIR: Final = Path(__file__).parent / "locales"
+from views.i18n import DEFAULT_LANG, LANGS, LOCALE_DIR, catalog
 
-
-@cache
-def catalog(lang: str) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for path in sorted((LOCALE_DIR / lang).glob("*.json")):
-        with path.open(encoding="utf-8") as fh:
-            part: dict[str, str] = json.load(fh)
-        clash = set(part) & set(merged)
-        if clash:
-            raise ValueError(f"{path}: keys defined twice: {sorted(clash)}")
-        merged.update(part)
-    return merged
+# The catalogs themselves are read without a session (views/i18n.py): the pack and the view
+# models word their texts from them; this module adds the session's current language.
+__all__ = ["DEFAULT_LANG", "LANGS", "LOCALE_DIR", "catalog", "current_lang", "name_col", "t"]
 
 
 def current_lang() -> str:

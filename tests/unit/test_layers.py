@@ -38,3 +38,18 @@ def test_no_streamlit_below_the_ui(package: str) -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=300
     )
     assert out.stdout.strip() == "[]", f"{package} imports Streamlit: {out.stdout.strip()[:300]}"
+
+
+def test_the_pack_command_line_runs_without_streamlit() -> None:
+    """``python -m ui.briefing`` makes a deck from a terminal or a scheduled job: no app, no Streamlit."""
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ui.briefing", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    imported = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line]
+    assert imported, "python -X importtime printed no imports"
+    assert not [m for m in imported if m == "streamlit" or m.startswith("streamlit.")]

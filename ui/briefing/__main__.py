@@ -16,13 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from analytics import db, queries
 from analytics.queries import PROVINCE_CODE
 from ui.briefing import FORMATS, Request, make_files
 from ui.briefing.build import DEFAULT_INDICATOR
-from ui.i18n import LANGS
+from views.filters import default_as_of
+from views.i18n import LANGS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,20 +35,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--indicator", default=DEFAULT_INDICATOR, help="the map's indicator (default: %(default)s)")
     p.add_argument("--data-dir", type=Path, help="data folder (default: FPA_DATA_DIR or the bundled data/)")
     return p.parse_args(argv)
-
-
-def default_as_of(status: pd.DataFrame, plan_year: int) -> dt.date:
-    """The latest month the progress export covers inside the plan year: the dashboard's default
-    (ui.state.default_as_of, which this repeats rather than imports: ui.state brings Streamlit's
-    caches with it, and they complain when no app is running; a test keeps the two equal)."""
-    through = status["progress_through"].iloc[0] if len(status) else None
-    year_end = dt.date(plan_year, 12, 31)
-    if through is None or pd.isna(through):
-        return year_end
-    through = pd.Timestamp(through).date()
-    if through.year != plan_year:
-        return year_end if through.year > plan_year else dt.date(plan_year, 1, 31)
-    return through
 
 
 def resolve_region(con: object, value: str) -> str:

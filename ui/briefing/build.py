@@ -32,13 +32,13 @@ from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
 from ui.charts import childcare as childcare_charts
 from ui.charts import training as training_charts
-from ui.i18n import t as catalog_text
 from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
 from views import format as fmt
 from views import home as home_view
 from views import regions as region_lists
 from views import statuses
 from views.filters import Filters
+from views.i18n import text as catalog_text
 
 # the overview's status counts: every status of the set but "no target", so they add up to the
 # number of targets judged (a slide lists the ones that occur)
