@@ -136,21 +136,22 @@ def map_shapes(data_version: str, level: str) -> dict[str, maps.Shape]:
     return dict(maps.load_shapes(path)) if path else {}
 
 
-def view(name: str, f: Filters) -> Any:
+def view(name: str, f: Filters, **choices: object) -> Any:
     """The view model of page ``name`` (``views.<name>.view``) for the filters ``f``.
 
-    One cache for every page's content: keyed by the view's name and the filters, which hold the
-    data version, so a publish opens new entries. The model is shared by every session that asks
+    One cache for every page's content: keyed by the view's name, the filters, which hold the
+    data version, so a publish opens new entries, and the page's own ``choices`` (keyword
+    arguments of the view, hashable values). The model is shared by every session that asks
     for the same view (forty viewers of one link cost one computation per data version):
     **callers must not change it**. A rerun of a cached view costs drawing only.
     """
-    return _view(name, f)
+    return _view(name, f, **choices)
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES, ttl=3600)
-def _view(name: str, f: Filters) -> Any:
+def _view(name: str, f: Filters, **choices: object) -> Any:
     module = importlib.import_module(f"views.{name}")
-    return module.view(_cursor(), f)
+    return module.view(_cursor(), f, **choices)
 
 
 def figure(data_version: str, build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
