@@ -15,10 +15,17 @@ import pandas as pd
 from views.i18n import text as t
 
 
-def region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Region code → name in ``lang`` (``name_zh`` / ``name_en``; Chinese where there is no English name)."""
-    names = regions[f"name_{lang}"].fillna(regions["name_zh"]) if f"name_{lang}" in regions else regions["name_zh"]
-    return dict(zip(regions["region_code"].astype(str), names.astype(str), strict=True))
+def region_names(
+    regions: pd.DataFrame, lang: str, *, code_col: str = "region_code", base: str = "name"
+) -> dict[str, str]:
+    """Region code → name in ``lang`` (``name_zh`` / ``name_en``; Chinese where there is no English name).
+
+    ``code_col`` and ``base`` name other columns of a frame that carries regions: an organiser's
+    ``organiser_code`` with ``organiser_name_zh`` / ``organiser_name_en``, a ``county_code`` …
+    """
+    zh, own = f"{base}_zh", f"{base}_{lang}"
+    names = regions[own].fillna(regions[zh]) if own in regions else regions[zh]
+    return dict(zip(regions[code_col].astype(str), names.astype(str), strict=True))
 
 
 def codes(value: object) -> list[str]:
