@@ -23,6 +23,7 @@ from ui.components import page_header
 from ui.downloads import download_buttons
 from ui.i18n import t
 from ui.state import Filters, current_filters
+from views import imports as imports_view
 
 FORMATS = ["parquet", "csv", "xlsx"]
 AUTO = "auto"
@@ -46,7 +47,7 @@ def render(filters: Filters) -> None:
     with upload:
         _upload(filters, user)
     with versions:
-        _versions(user)
+        _versions(user, filters)
 
 
 def _uploader_text() -> None:
@@ -173,33 +174,19 @@ def _report(report: ingest.Report, filters: Filters) -> None:
     download_buttons(findings, "import_report", key="imports_report", formats=("csv", "xlsx"))
 
 
-def _versions(user: auth.User) -> None:
-    root = cached.data_root()
-    current = publish.current_id(root)
-    versions = publish.list_versions(root)
-    rows = []
-    for v in reversed(versions):
-        rows.append(
-            {
-                t("imports.col.version"): v.id,
-                t("imports.col.in_force"): "✓" if v.id == current else "",
-                t("imports.col.published_at"): v.published_at.replace("T", " ").replace("+00:00", " UTC") or "—",
-                t("imports.col.user"): v.user or "—",
-                t("imports.col.files"): "、".join(str(f.get("name")) for f in v.files)
-                or (t("imports.bundled") if v.id == publish.BUNDLED else ""),
-                t("imports.col.replaced"): sum(int(n) for n in v.replaced.values()),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="imports_versions_table")
+def _versions(user: auth.User, filters: Filters) -> None:
+    # read on every run, never cached (views/imports.py says why)
+    model = imports_view.view(cached.connection(), filters, data_root=cached.data_root())
+    root = model.data_root
+    st.dataframe(model.versions, hide_index=True, key="imports_versions_table")
     st.caption(t("imports.versions_note"))
-    events = publish.history(root)
-    if events:
+    if not model.history.empty:
         with st.expander(t("imports.history"), icon=":material/history:"):
-            st.dataframe(pd.DataFrame(events), hide_index=True, key="imports_history_table")
+            st.dataframe(model.history, hide_index=True, key="imports_history_table")
     if not user.allows("admin"):
         st.caption(t("imports.rollback_admin_only"))
         return
-    choices = [v.id for v in reversed(versions) if v.id != current]
+    choices = list(model.rollback_to)
     if not choices:
         return
     with st.form("imports_rollback_form", border=True):
