@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ui.charts import base_layout
 from ui.theme import STATUS_COLORS, STATUS_ORDER
+from views.attainment import starts_from_zero  # noqa: F401 - where it was; the view judges it now
 
 
 def scorecard(
@@ -137,18 +138,6 @@ def actual_months(series: pd.DataFrame) -> pd.DataFrame:
     actual after it, so nothing is drawn after the as-of date; a null before it stays a gap)."""
     reported = series["actual"].notna().to_numpy().nonzero()[0]
     return series.iloc[: reported[-1] + 1] if len(reported) else series.iloc[:0]
-
-
-def starts_from_zero(series: pd.DataFrame, *, target_rule: str, phasing: object) -> bool:
-    """A coverage's linear expected line starts from zero because January had no report
-    (``series.baseline`` null): the chart must say so, or the line reads as the plan's own."""
-    return (
-        target_rule == "coverage"
-        and phasing == "linear"
-        and "baseline" in series
-        and bool(series["baseline"].isna().all())
-        and bool(series["expected"].notna().any())
-    )
 
 
 def ranked_bars(
