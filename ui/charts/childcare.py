@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.childcare import GOAL_PER_1000, GOAL_YEAR
 from ui.charts import base_layout
 from ui.theme import SEQUENTIAL, STATUS_COLORS
+
+# the numbers and short names the charts write are the view model's (views/childcare.py); the
+# context figures and their table live there too (data, not drawing), named here for the callers
+from views.childcare import SOCIETY_CONTEXT, ContextFigure, context_table, short_name
+from views.childcare import number as fmt
+
+__all__ = [
+    "SOCIETY_CONTEXT",
+    "ContextFigure",
+    "attainment_bars",
+    "context_table",
+    "fmt",
+    "per_thousand_bars",
+    "pipeline_area",
+    "places_bars",
+    "sequential_colors",
+    "sequential_scale",
+    "short_name",
+]
 
 # Pipeline states are not attainment statuses, so they do not borrow the status palette:
 # the blues of the sequential scale for the way to opening, a neutral grey for closed.
@@ -30,29 +45,6 @@ NEUTRAL_BAR = SEQUENTIAL[3]  # a bar with no target to be judged against
 TARGET_COLOR = "#1f2328"
 EXPECTED_COLOR = "#57606a"
 HIGHLIGHT_COLOR = "#b3261e"
-
-
-def short_name(name: str) -> str:
-    """A region's name short enough for a chart axis or a map label.
-
-    Autonomous prefectures and counties carry their peoples in the name (湘西土家族苗族自治州,
-    Xiangxi Tujia and Miao Autonomous Prefecture); charts use the usual short form
-    (湘西州, Xiangxi). Tables keep the full name.
-    """
-    zh = re.fullmatch(r"(\w{2})\w*自治(州|县)", name)
-    if zh:
-        return zh.group(1) + zh.group(2)
-    en = re.fullmatch(r"(\S+) .*Autonomous (Prefecture|County)", name)
-    if en:
-        return en.group(1) + (" County" if en.group(2) == "County" else "")
-    return name
-
-
-def fmt(value: object, decimals: int = 0, missing: str = "") -> str:
-    """A number with thousands separators, or ``missing`` for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):  # type: ignore[call-overload]
-        return missing
-    return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
 
 
 def attainment_bars(
@@ -242,57 +234,6 @@ def per_thousand_bars(
     fig.update_xaxes(title=x_title, range=[0, (top or 0.001) * 1.25], gridcolor="#eaeef2", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", type="category")
     return base_layout(fig, height=90 + 28 * len(y))
-
-
-@dataclass(frozen=True)
-class ContextFigure:
-    """A public figure on childcare places in society as a whole (never the association's target).
-
-    ``key`` names its words in the catalog (``childcare.context.<key>.region`` / ``.what`` /
-    ``.source``); ``tier`` its source tier in the population page's words (``population.tier.*``).
-    """
-
-    key: str
-    value: float
-    as_of: str  # as the source dates it: a year end, a month, a target year
-    tier: str
-    low_confidence: bool = False
-
-
-# Public figures on childcare places for under-3s per 1,000 population, for all childcare in
-# society (data/reference/SOURCES.md, "Childcare context"). The national goal is GOAL_PER_1000
-# of analytics.childcare (data/reference/sources/childcare.csv); 2.03 is from the same CSV,
-# "LOW source quality"; 长沙's 3.93 (June 2024) is from news reprints of the city's statements.
-SOCIETY_CONTEXT: Final = (
-    ContextFigure("national_goal", GOAL_PER_1000, str(GOAL_YEAR), "official_reprint"),
-    ContextFigure("national_2021", 2.03, "2021-12-31", "official_reprint", low_confidence=True),
-    ContextFigure("changsha_2024", 3.93, "2024-06", "official_reprint"),
-)
-
-
-def context_table(
-    figures: Sequence[ContextFigure], *, words: Mapping[str, str], columns: Mapping[str, str]
-) -> pd.DataFrame:
-    """The context figures as a small table: region, value, as of, what, source, tier (the value
-    next to the region, so a phone shows it without scrolling sideways).
-
-    ``words``: the catalog texts (``childcare.context.<key>.region`` … and ``tier.<tier>``,
-    ``low_confidence``); ``columns``: the headers of region, what, value, as_of, source, tier.
-    """
-    rows = []
-    for f in figures:
-        tier = words[f"tier.{f.tier}"] + (words["low_confidence"] if f.low_confidence else "")
-        rows.append(
-            {
-                columns["region"]: words[f"{f.key}.region"],
-                columns["value"]: f.value,
-                columns["as_of"]: f.as_of,
-                columns["what"]: words[f"{f.key}.what"],
-                columns["source"]: words[f"{f.key}.source"],
-                columns["tier"]: tier,
-            }
-        )
-    return pd.DataFrame(rows, columns=[columns[c] for c in ("region", "value", "as_of", "what", "source", "tier")])
 
 
 def sequential_colors(values: Mapping[str, float | None]) -> tuple[dict[str, str], float]:
