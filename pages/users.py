@@ -4,27 +4,27 @@ who did what, when.
 app.py refuses this page to anyone below admin before it runs; the page checks again
 (``auth.require``) so it stays closed even when run another way. Changes go through
 ``analytics.auth`` (the same functions as the command line) and are recorded in the audit log.
+
+Lays out :func:`views.users.view`'s model, called directly on every run (never through the shared
+cache: users and the audit log change without a new data version, and are an admin's alone).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from analytics import audit
 from analytics import auth as core
-from analytics.queries import PROVINCE_CODE
 from ui import auth, cached
 from ui.components import page_header
 from ui.downloads import download_buttons
 from ui.i18n import t
 from ui.state import Filters, current_filters
-
-TZ = "Asia/Shanghai"  # times are shown as the association reads a clock; the log keeps UTC
+from views import users as users_view
+from views.users import UsersModel
 
 
 def render(f: Filters) -> None:
@@ -33,37 +33,35 @@ def render(f: Filters) -> None:
     flash = st.session_state.pop("users_flash", None)
     if flash:  # what the last change did (the page is redrawn after it, so the table is current)
         st.success(flash)
-    cfg = auth.config()
-    if cfg.users_path is None:
+    # read on every run, never cached nor shared (views/users.py says why); the audit filters are
+    # the widgets' values from the last run (the widgets are drawn below, over the model's options)
+    ss = st.session_state
+    days = ss.get("users_audit_days")
+    model = users_view.view(
+        cached.connection(),
+        f,
+        data_root=cached.data_root(),
+        days=None if days is None else tuple(days) if isinstance(days, tuple) else (),
+        events=tuple(ss.get("users_audit_events", ())),
+        user=ss.get("users_audit_user") or None,
+    )
+    if model.users_path is None:
         st.info(t("users.no_file"))
         st.code("FPA_USERS_FILE=/etc/fpa/users.json python -m analytics.auth add NAME --role admin", language="bash")
     else:
-        st.caption(t("users.file", path=str(cfg.users_path)))
-        scopes = [PROVINCE_CODE, *cached.regions_at_level(f.data_version, "prefecture", PROVINCE_CODE)["region_code"]]
-        _user_table(cfg.users, f)
+        st.caption(t("users.file", path=str(model.users_path)))
+        _user_table(model)
         left, right = st.columns(2)
         with left:
-            _add_user(cfg.users_path, scopes, me, f)
+            _add_user(model.users_path, model, me)
         with right:
-            _change_user(cfg.users_path, cfg.users, scopes, me, f)
-    _audit_log(f)
+            _change_user(model.users_path, model, me)
+    _audit_log(model)
 
 
-def _user_table(users: core.UsersFile, f: Filters) -> None:
+def _user_table(model: UsersModel) -> None:
     st.header(t("users.list"))
-    rows = [u.public() for u in users.users]  # public(): never the hash
-    table = pd.DataFrame(rows, columns=["name", "display_name", "role", "scope", "created", "updated", "password_set"])
-    table["role"] = table["role"].map(auth.role_label)
-    table["scope"] = [auth.scope_label(s, f.data_version) for s in table["scope"]]
-    for col in ("created", "updated", "password_set"):
-        at = pd.to_datetime(table[col], utc=True, errors="coerce").dt.tz_convert(TZ)
-        table[col] = at.dt.strftime("%Y-%m-%d %H:%M")
-    st.dataframe(
-        table,
-        hide_index=True,
-        key="users_table",
-        column_config={c: t(f"users.col.{c}") for c in table.columns},
-    )
+    st.dataframe(model.users, hide_index=True, key="users_table", column_config=dict(model.user_labels))
 
 
 def _password_pair(prefix: str) -> tuple[str, str]:
@@ -82,17 +80,14 @@ def _password_error(one: str, two: str, name: str) -> str | None:
 Change = Callable[[core.UsersFile], core.UsersFile]
 
 
-def _add_user(path: Path, scopes: list[str], me: core.User, f: Filters) -> None:
+def _add_user(path: Path, model: UsersModel, me: core.User) -> None:
     st.header(t("users.add"))
     with st.form("users_add_form", clear_on_submit=True):
         name = st.text_input(t("users.col.name"), key="users_add_name", help=t("users.name_help"))
         display = st.text_input(t("users.col.display_name"), key="users_add_display")
-        role = st.selectbox(t("users.col.role"), core.ROLES, format_func=auth.role_label, key="users_add_role")
+        role = st.selectbox(t("users.col.role"), core.ROLES, format_func=model.roles.get, key="users_add_role")
         scope = st.selectbox(
-            t("users.col.scope"),
-            scopes,
-            format_func=lambda s: auth.scope_label(s, f.data_version),
-            key="users_add_scope",
+            t("users.col.scope"), list(model.scopes), format_func=model.scopes.get, key="users_add_scope"
         )
         one, two = _password_pair("users_add")
         submitted = st.form_submit_button(t("users.add_submit"), key="users_add_submit")
@@ -114,27 +109,27 @@ def _add_user(path: Path, scopes: list[str], me: core.User, f: Filters) -> None:
     _done(t("users.added", name=clean))
 
 
-def _change_user(path: Path, users: core.UsersFile, scopes: list[str], me: core.User, f: Filters) -> None:
+def _change_user(path: Path, model: UsersModel, me: core.User) -> None:
     st.header(t("users.change"))
-    names = [u.name for u in users.users]
-    if not names:
+    people = {p.name: p for p in model.people}
+    if not people:
         return
-    name = st.selectbox(t("users.col.name"), names, key="users_change_name")
-    record = users.get(name)
-    assert record is not None  # noqa: S101 - chosen from the file's own names
+    name = st.selectbox(t("users.col.name"), list(people), key="users_change_name")
+    record = people[name]  # chosen from the file's own names
+    scopes = list(model.scopes)
     with st.form("users_change_form"):
         role = st.selectbox(
             t("users.col.role"),
             core.ROLES,
             index=core.ROLES.index(record.role),
-            format_func=auth.role_label,
+            format_func=model.roles.get,
             key=f"users_change_role_{name}",
         )
         scope = st.selectbox(
             t("users.col.scope"),
             scopes,
             index=scopes.index(record.scope) if record.scope in scopes else 0,
-            format_func=lambda s: auth.scope_label(s, f.data_version),
+            format_func=model.scopes.get,
             key=f"users_change_scope_{name}",
         )
         display = st.text_input(
@@ -184,53 +179,31 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def _audit_log(f: Filters) -> None:
+def _audit_log(model: UsersModel) -> None:
     st.header(t("users.audit"))
-    log = audit.read(cached.data_root())
-    if log.empty:
+    if not model.log_total:
         st.info(t("users.audit_empty"))
         return
-    today = pd.Timestamp.now(tz=TZ).date()
-    first = log["at"].min().tz_convert(TZ).date()
     cols = st.columns([2, 3, 2])
-    days = cols[0].date_input(
-        t("users.audit_days"), value=(max(first, today - dt.timedelta(days=30)), today), key="users_audit_days"
+    cols[0].date_input(t("users.audit_days"), value=model.days_default, key="users_audit_days")
+    cols[1].multiselect(
+        t("users.audit_events"), list(model.events), format_func=model.events.get, key="users_audit_events"
     )
-    kinds = sorted(log["event"].unique())
-    events = cols[1].multiselect(t("users.audit_events"), kinds, format_func=_event_label, key="users_audit_events")
-    people = ["", *sorted(u for u in log["user"].dropna().unique())]
-    who = cols[2].selectbox(
-        t("users.audit_user"), people, format_func=lambda u: u or t("users.audit_everyone"), key="users_audit_user"
+    cols[2].selectbox(
+        t("users.audit_user"),
+        ["", *model.people_in_log],
+        format_func=lambda u: u or t("users.audit_everyone"),
+        key="users_audit_user",
     )
-    start, end = (days[0], days[-1]) if isinstance(days, tuple) and days else (None, None)
-    shown = audit.select(log, events=events, user=who or None, start=start, end=end, tz=TZ)
-    st.caption(t("users.audit_count", shown=len(shown), total=len(log)))
-    view = pd.DataFrame(
-        {
-            "at": shown["at"].dt.tz_convert(TZ).dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "event": [_event_label(e) for e in shown["event"]],
-            "user": shown["user"].fillna("—"),
-            "detail": shown["detail"],
-        }
-    )
+    st.caption(model.audit_count)
     st.dataframe(
-        view,
+        model.audit,
         hide_index=True,
         key="users_audit_table",
-        height=min(38 + 35 * max(len(view), 1), 560),
-        column_config={c: t(f"users.audit_col.{c}") for c in view.columns},
+        height=min(38 + 35 * max(len(model.audit), 1), 560),
+        column_config=dict(model.audit_labels),
     )
-    download_buttons(
-        shown.assign(at=shown["at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
-        f"audit_{start}_{end}",
-        key="users_audit",
-        notes=[t("users.audit_note")],
-    )
-
-
-def _event_label(event: str) -> str:
-    key = f"users.event.{event}"
-    return t(key) if event in audit.EVENTS else event
+    download_buttons(model.download, model.download_name, key="users_audit", notes=[t("users.audit_note")])
 
 
 render(current_filters())
