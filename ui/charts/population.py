@@ -1,4 +1,5 @@
-"""Population page figures: DataFrame → plotly Figure. Pure: no Streamlit, no queries; text comes in a Vocab.
+"""Population page figures: DataFrame → plotly Figure. Pure: no Streamlit, no queries; text comes in a Vocab
+(views.population, with the hover texts and tables the page's model holds).
 
 Conventions every figure here keeps:
 * a gap is a gap: missing values stay None (lines break, bars are absent, map and
@@ -16,8 +17,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,15 +27,21 @@ from plotly.subplots import make_subplots
 from analytics.contract import POPULATION_MEASURES
 from analytics.population import (
     ASSOCIATION_MEASURES,
-    CENSUS_YEAR,
     HOUSEHOLD_REGISTRATION,
-    MISSING,
     SERIES_BREAK_YEAR,
-    tier_label,
 )
 from ui.charts import base_layout
 from ui.maps import NO_DATA_COLOR
 from ui.theme import FONT_FAMILY, PRIMARY, SEQUENTIAL
+from views.population import (  # the words, hover texts and tables the figures share with the page's model
+    ASSOC_COLUMNS,
+    Vocab,
+    assoc_header,
+    assoc_table,
+    figure_hover,
+    fmt,
+    region_name,
+)
 
 LINE_COLOR = SEQUENTIAL[3]
 BAR_COLOR = SEQUENTIAL[2]
@@ -50,91 +55,7 @@ PATTERNS = {"published": "", "compiled": ".", "derived": "/", "low_confidence": 
 # qualities drawn apart from the published ones, in legend order
 MARKED = ("compiled", "derived", "low_confidence")
 COMPILED_TEXT = "#57606a"  # a third-party figure in the census table: grey, not a 公布数
-DECIMALS = {
-    "persons": 0,
-    "‰": 2,
-    "%": 2,
-    "per 100 females": 2,
-    "persons per household": 2,
-    "childcare_places_per_1000": 3,
-    "instructors_per_10000": 2,
-    "funds_per_resident": 4,
-}
 GRID = {"gridcolor": "#eaeef2"}
-SOURCE_WIDTH = 60  # characters per hover line of a source
-SOURCE_MAX = 180
-
-
-@dataclass(frozen=True)
-class Vocab:
-    """The words a figure needs, in the UI's language."""
-
-    name_col: str  # name_zh or name_en
-    measures: Mapping[str, str]  # measure → name
-    units: Mapping[str, str]  # data unit (or association measure) → display unit
-    qualities: Mapping[str, str]
-    bases: Mapping[str, str]
-    words: Mapping[str, str] = field(default_factory=dict)  # source, file, quality, basis, year, missing, …
-    columns: Mapping[str, str] = field(default_factory=dict)  # table headers: region_code, name, population, …
-    tiers: Mapping[str, str] = field(default_factory=dict)  # source tier → name; "" → tier not stated
-
-    def paren(self, head: str, inner: str) -> str:
-        """``head（inner）`` in Chinese, ``head (inner)`` in English."""
-        return head + self.words["paren"].format(inner=inner) if inner else head
-
-    def names(self, frame: pd.DataFrame) -> str:
-        """The region names of ``frame``'s rows, joined as a list in the UI's language."""
-        return self.words["sep"].join(region_name(r, self) for _, r in frame.iterrows())
-
-    def label(self, word: str, text: object) -> str:
-        """``来源：…`` / ``Source: …``."""
-        return f"{self.words[word]}{self.words['colon']}{text}"
-
-
-def fmt(value: object, unit: str) -> str:
-    """A value in its unit's precision; missing → "—"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):  # type: ignore[call-overload]
-        return "—"
-    return f"{float(value):,.{DECIMALS.get(unit, 2)}f}"  # type: ignore[arg-type]
-
-
-def _wrap(text: str) -> str:
-    text = text if len(text) <= SOURCE_MAX else text[: SOURCE_MAX - 1] + "…"
-    return "<br>  ".join(text[i : i + SOURCE_WIDTH] for i in range(0, len(text), SOURCE_WIDTH))
-
-
-def region_name(row: Mapping[str, object] | pd.Series, vocab: Vocab) -> str:
-    """The region's name in the UI's language, the Chinese name where there is no other."""
-    name = row.get(vocab.name_col)
-    if name is None or pd.isna(name):  # type: ignore[call-overload]
-        name = row.get("name_zh")
-    return str(name)
-
-
-def figure_hover(row: Mapping[str, object] | pd.Series, vocab: Vocab, *, with_region: bool = True) -> str:
-    """Hover text of one population figure: what, where, when, value, basis, quality, source, file."""
-    w = vocab.words
-    unit = str(row["unit"]) if pd.notna(row.get("unit")) else ""  # type: ignore[call-overload]
-    head = f"<b>{region_name(row, vocab)}</b> · " if with_region else ""
-    lines = [f"{head}{vocab.measures.get(str(row['measure']), row['measure'])} · {int(row['year'])}"]  # type: ignore[call-overload]
-    if row["quality"] == MISSING or pd.isna(row["value"]):  # type: ignore[call-overload]
-        lines.append(f"{w['missing']}")
-    else:
-        lines.append(f"{fmt(row['value'], unit)} {vocab.units.get(unit, unit)}")
-    lines.append(vocab.label("basis", vocab.bases.get(str(row["basis"]), row["basis"])))
-    lines.append(vocab.label("quality", vocab.qualities.get(str(row["quality"]), row["quality"])))
-    tier = tier_label(row.get("source_tier"), row["quality"], vocab.tiers)
-    if tier:
-        lines.append(vocab.label("tier", tier))
-    if pd.notna(row.get("reference_date")):  # type: ignore[call-overload]
-        lines.append(vocab.label("reference_date", pd.Timestamp(row["reference_date"]).date().isoformat()))  # type: ignore[arg-type]
-    if pd.notna(row.get("source")):  # type: ignore[call-overload]
-        lines.append(vocab.label("source", _wrap(str(row["source"]))))
-    if pd.notna(row.get("official_source")) and row["quality"] != MISSING:  # type: ignore[call-overload]
-        lines.append(vocab.label("official_source", _wrap(str(row["official_source"]))))
-    if pd.notna(row.get("source_file")):  # type: ignore[call-overload]
-        lines.append(vocab.label("file", row["source_file"]))
-    return "<br>".join(lines)
 
 
 def _none(values: pd.Series) -> list[float | None]:
@@ -414,28 +335,6 @@ def person_ticks(top: float, vocab: Vocab) -> dict[float, str]:
     return {k * step: "0" if k == 0 else f"{k * step / scale:,g}{suffix}" for k in range(int(top // step) + 1)}
 
 
-def map_label(name: str, width: int = 14) -> str:
-    """A region name broken onto lines of about ``width`` columns for a map label (a Chinese
-    character is two columns): at spaces in English, in the middle of a long Chinese name
-    such as 湘西土家族苗族自治州."""
-
-    def columns(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    if columns(name) <= width:
-        return name
-    if " " not in name:
-        half = (len(name) + 1) // 2
-        return name[:half] + "<br>" + name[half:]
-    lines: list[str] = []
-    for word in name.split():
-        if lines and columns(lines[-1]) + 1 + columns(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
 def map_colors(values: Mapping[str, float]) -> tuple[dict[str, str], float, float]:
     """A colour per region on the continuous scale between the smallest and largest value (NaN: none)."""
     present = {k: float(v) for k, v in values.items() if v is not None and not pd.isna(v)}
@@ -589,71 +488,7 @@ def _axis_title(measure: str, vocab: Vocab) -> str:
     return vocab.paren(vocab.measures[measure], vocab.units.get(POPULATION_MEASURES.get(measure, measure), ""))
 
 
-def association_hover(
-    frame: pd.DataFrame, census: pd.DataFrame, vocab: Vocab, measures: Sequence[str], assoc_source: str
-) -> dict[str, str]:
-    """Hover text per region of ``frame`` (per_capita columns, census measures optional): each of
-    ``measures`` with its value, year, quality and source; association ratios name both their
-    sources (the association's report and the census population).
-    """
-    rows = census.set_index(["region_code", "measure"])
-    names = census.drop_duplicates("region_code").set_index("region_code")
-    out: dict[str, str] = {}
-    for _, row in frame.iterrows():
-        code = str(row["region_code"])
-        lines = [f"<b>{region_name(names.loc[code], vocab) if code in names.index else code}</b>"]
-        for m in measures:
-            if m in ASSOCIATION_MEASURES:
-                value = row.get(m)
-                shown = vocab.words["missing"] if pd.isna(value) else f"{fmt(value, m)} {vocab.units.get(m, '')}"
-                lines.append(f"{vocab.measures[m]}{vocab.words['colon']}{shown}")
-                lines.append("  " + vocab.label("source", assoc_source))
-                if (code, "population") in rows.index:
-                    pop = rows.loc[(code, "population")]
-                    tier = tier_label(pop.get("source_tier"), pop["quality"], vocab.tiers)
-                    lines.append(
-                        "  "
-                        + vocab.label(
-                            "population",
-                            f"{fmt(pop['value'], 'persons')} · {CENSUS_YEAR} · "
-                            f"{vocab.qualities.get(str(pop['quality']), pop['quality'])}"
-                            + (f" · {tier}" if tier else ""),
-                        )
-                    )
-                    if pd.notna(pop["source"]):
-                        lines.append("  " + vocab.label("source", _wrap(str(pop["source"]))))
-            elif (code, m) in rows.index:
-                fig = rows.loc[(code, m)]
-                unit = str(fig["unit"]) if pd.notna(fig["unit"]) else ""
-                shown = (
-                    vocab.words["missing"]
-                    if pd.isna(fig["value"])
-                    else f"{fmt(fig['value'], unit)} {vocab.units.get(unit, unit)}"
-                )
-                quality = vocab.qualities.get(str(fig["quality"]), fig["quality"])
-                tier = tier_label(fig.get("source_tier"), fig["quality"], vocab.tiers)
-                quality += f" · {tier}" if tier else ""
-                lines.append(f"{vocab.measures[m]}{vocab.words['colon']}{shown} · {CENSUS_YEAR} · {quality}")
-                if pd.notna(fig["source"]):
-                    lines.append("  " + vocab.label("source", _wrap(str(fig["source"]))))
-        out[code] = "<br>".join(lines)
-    return out
-
-
 # ---------------------------------------------------------------- tables (pandas Styler: sortable in st.dataframe)
-
-ASSOC_COLUMNS: Final = (
-    "population",
-    "childcare_places",
-    "childcare_places_per_1000",
-    "instructors_in_post",
-    "villages_reported",
-    "instructors_per_10000",
-    "family_health_funds_yuan",
-    "childcare_funds_yuan",
-    "funds_yuan",
-    "funds_per_resident",
-)
 
 
 def _styled(table: pd.DataFrame, units: Mapping[str, str], styles: pd.DataFrame) -> Styler:
@@ -686,35 +521,6 @@ def census_table(census: pd.DataFrame, vocab: Vocab, *, measures: Sequence[str],
     if highlight is not None:
         styles.loc[[c == highlight for c in order], :] += ";font-weight: bold"
     return _styled(table, {headers[m]: POPULATION_MEASURES[m] for m in measures}, styles)
-
-
-def quality_items(census: pd.DataFrame, vocab: Vocab, *, all_regions: str) -> list[str]:
-    """Which census figures are derived or low confidence: "15–64 share (all regions)", "sex ratio (Loudi)"."""
-    odd = census[census["quality"].isin(["derived", "low_confidence"])]
-    every = census["region_code"].nunique()
-    return [
-        vocab.paren(vocab.measures[m], all_regions if part["region_code"].nunique() == every else vocab.names(part))
-        for m, part in odd.groupby("measure", sort=False)
-    ]
-
-
-def assoc_header(column: str, vocab: Vocab) -> str:
-    if column in ASSOCIATION_MEASURES:
-        return vocab.paren(vocab.measures[column], vocab.units[column])
-    return vocab.columns[column]
-
-
-def assoc_table(frame: pd.DataFrame, vocab: Vocab) -> pd.DataFrame:
-    """The association figures per resident as a table with the UI's headers (for the page and the download)."""
-    out = pd.DataFrame(
-        {
-            vocab.columns["region_code"]: frame["region_code"].to_numpy(),
-            vocab.columns["name"]: [region_name(r, vocab) for _, r in frame.iterrows()],
-        }
-    )
-    for column in ASSOC_COLUMNS:
-        out[assoc_header(column, vocab)] = frame[column].to_numpy()
-    return out
 
 
 def assoc_styled(frame: pd.DataFrame, vocab: Vocab, *, highlight: str | None) -> Styler:
