@@ -10,6 +10,7 @@ whether it ran.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator
@@ -669,3 +670,20 @@ def test_oidc_without_a_role_is_refused(oidc: Path) -> None:
     at = start_as({"is_logged_in": True, "email": "guest@fpa.example", "groups": ["other"]})
     assert ZH["auth.oidc_no_role"] in errors(at)
     assert not at.selectbox and not at.metric
+
+
+def test_the_audit_log_filters_choose_the_events_shown(secured: Path, root: Path) -> None:
+    """The users page's audit filters reach views/users.view: one kind of event, then one person."""
+    at = open_page(sign_in(start(), "adam"), "pages/users.py")
+    log = audit.read(root)
+    at.multiselect(key="users_audit_events").set_value(["sign_in"]).run()
+    shown = at.dataframe[1].value
+    assert set(shown["event"]) == {ZH["users.event.sign_in"]}
+    # every sign-in of the last 30 days (Shanghai days), the one just made included
+    today = pd.Timestamp.now(tz="Asia/Shanghai").date()
+    days = log["at"].dt.tz_convert("Asia/Shanghai").dt.date
+    recent = log[(log["event"] == "sign_in") & (days >= today - dt.timedelta(days=30))]
+    assert len(shown) == len(recent)
+    at.selectbox(key="users_audit_user").set_value("adam").run()
+    assert set(at.dataframe[1].value["user"]) == {"adam"}
+    assert len(at.dataframe[1].value) == int((recent["user"] == "adam").sum())
