@@ -321,7 +321,7 @@ def test_the_places_chart_draws_no_target_line(con: duckdb.DuckDBPyConnection) -
 
 
 def test_society_context_is_public_figures_with_their_sources() -> None:
-    from ui.charts import childcare as charts
+    from views import childcare as charts  # the figures are the view model's data, not a chart's
 
     src = pd.read_csv(ROOT / "data/reference/sources/childcare.csv")
     national = src[(src["division_code"] == 100000) & src["value"].notna()].set_index("year")["value"]
