@@ -542,14 +542,15 @@ def _participants(parts: pd.DataFrame, f: Filters) -> Participants:
     threshold = fmt.pct(COMPLETION_THRESHOLD)
     total = training.total_completion(parts)
     rate = text("training.participants.rate", lang)
-    by_level = training.completion(parts, level)
-    names = region_lists.region_names(by_level, lang, code_col=f"{level}_code", base=f"{level}_name")
-    by_level["label"] = list(_short(names).values())
-    by_class = training.completion(parts, "class")
+    # each breakdown once: the level below (prefectures or counties) is one of them
+    sums = {by: training.completion(parts, by) for by in training.BREAKDOWNS}
+    names = region_lists.region_names(sums[level], lang, code_col=f"{level}_code", base=f"{level}_name")
+    by_level = sums[level].assign(label=list(_short(names).values()))
+    by_class = sums["class"]
     n_below = int(by_class["below"].sum())
     tables, below = {}, {}
     for by in training.BREAKDOWNS:
-        table = _completion_table(by_class if by == "class" else training.completion(parts, by), by, lang)
+        table = _completion_table(sums[by], by, lang)
         tables[by], below[by] = table, tuple(bool(b) for b in table.pop("_below"))
     return Participants(
         note=text("training.participants.note", lang, threshold=threshold),
