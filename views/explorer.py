@@ -166,7 +166,10 @@ def view(
         rules=text("explorer.rules", lang) + " " + text("explorer.no_data_note", lang),
         rule_lines="　".join(
             text(
-                "explorer.rule_line", lang, name=labels["indicator"][i], kind=text(f"kind.{inds.loc[i, 'kind']}", lang)
+                "explorer.rule_line",
+                lang,
+                name=labels["indicator"][i],
+                kind=text(f"kind.{inds.loc[i, 'kind']!s}", lang),
             )
             for i in state.indicators
         ),
@@ -246,7 +249,7 @@ class _Blank:
 def _choices(inds: pd.DataFrame, plan: pd.DataFrame, at_levels: dict[str, pd.DataFrame], f: Filters) -> Choices:
     lang = f.lang
     area_titles = plan.drop_duplicates("area_no").set_index("area_no")[name_col("area_title", lang)]
-    item_area = {int(n): int(a) for n, a in plan["area_no"].items()}
+    item_area = {int(str(n)): int(a) for n, a in plan["area_no"].items()}
     return Choices(
         options=explorer.Options(
             indicator_item={str(i): int(n) for i, n in inds["item_no"].items()},
