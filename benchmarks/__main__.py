@@ -3,7 +3,7 @@
 For each scale (the bundled Hunan data; ``national``; ``national-5y``), generated into
 ``benchmarks/out/`` when missing and reused after:
 
-* every registered page's queries (``benchmarks/pages.py``), province and prefecture
+* every page's view model (``views.<page>.view``, see ``benchmarks/registry.py``), province and prefecture
   views, cold and warm, wall and CPU, straight on DuckDB (no Streamlit cache);
 * the whole page through AppTest with Streamlit's cache empty and warm (a rerun);
 * two references for each page's main aggregation: pandas, and the bare DuckDB floor;
@@ -39,7 +39,7 @@ import pandas as pd
 import streamlit
 
 from benchmarks import datasets, server
-from benchmarks.registry import entries
+from benchmarks.registry import ONCE, entries
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
@@ -197,9 +197,6 @@ def machine() -> dict[str, Any]:
         "streamlit": streamlit.__version__,
         "pandas": pd.__version__,
     }
-
-
-ONCE = "(once per version)"  # a step the page caches per data version, not per view (pages.py names it so)
 
 
 def page_rows(res: dict[str, Any], pages: list[str]) -> list[dict[str, Any]]:
@@ -496,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p for p in args.pages.split(",") if p]
     missing = [p for p in pages if p not in registered]
     if missing:
-        parser.error(f"no benchmark registered for {missing} (benchmarks/pages.py)")
+        parser.error(f"no view model (views/<page>.py) for {missing}")
     args.sessions = [int(x) for x in args.sessions.split(",") if x]
     args.replicas = [int(x) for x in args.replicas.split(",") if x]
     scales = [datasets.SCALES[s] for s in args.scales.split(",") if s]

@@ -1,39 +1,33 @@
-"""What each page asks DuckDB for, page by page: the registry ``python -m benchmarks`` times.
+"""What ``python -m benchmarks`` times for each page: the page's view model, nothing kept in step.
 
-Every page in ``ui.nav.PAGES`` has one small function here, registered under its
-``url_path``, returning the named steps the page runs for a view (the whole province or
-one prefecture): the same analytics calls ``ui/cached.py`` makes for the page, straight
-on a DuckDB connection, without Streamlit's cache. A unit test fails when a page in
-PAGES has no entry, so a page added later is benchmarked once it is registered::
+Every page in ``ui.nav.PAGES`` has its recipe in ``views.<url_path>.view(con, filters)``; the
+benchmark times that function (plus the sidebar's two queries, which app.py runs before every
+page) for two views, the whole province and one prefecture. A page added to the navigation is
+benchmarked once its view exists, and a test fails while it does not.
 
-    @page("explorer", reference="actuals", main=("explorer_pivot",))
-    def explorer(con: duckdb.DuckDBPyConnection, v: View) -> Steps:
-        return {
-            **sidebar(con, v),
-            "explorer_pivot": lambda: explorer_queries.pivot(con.cursor(), plan_year=v.plan_year, ...),
-        }
-
-``reference`` names the page's main aggregation in :mod:`benchmarks.references` (the same
-figures written the obvious way in pandas, and as one bare DuckDB aggregation over the
-Parquet files) and ``main`` the page's steps that compute it: the benchmark reports those
-steps' time against both references. Pages without a comparable aggregation (the import
-page reads folders, not data) leave both out.
+A view module may name the reference aggregation of :mod:`benchmarks.references` that its
+content is compared with (``REFERENCE = "actuals"``), and the steps a page caches once per data
+version rather than per view (``ONCE_PER_VERSION``: name → ``fn(con)``), which the report sums apart,
+with the choices the page then asks the view with (``PER_VIEW``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
+from analytics import queries
 from analytics.queries import PROVINCE_CODE
 from views.filters import Filters
 
 Steps = dict[str, Callable[[], object]]
-PageQueries = Callable[[duckdb.DuckDBPyConnection, "View"], Steps]
+ONCE = "(once per version)"  # a step the page caches per data version, not per view
 
 
 @dataclass(frozen=True)
@@ -55,35 +49,37 @@ class View(Filters):
         return self.level_below
 
 
+def sidebar(con: duckdb.DuckDBPyConnection) -> Steps:
+    """What app.py's global filters ask for before any page (ui/state.py)."""
+    return {
+        "sidebar: data_status": lambda: queries.data_status(con.cursor()),
+        "sidebar: prefectures": lambda: queries.regions_at_level(con.cursor(), level="prefecture"),
+    }
+
+
 @dataclass(frozen=True)
 class Entry:
+    """A page of the navigation and its view module."""
+
     url_path: str
-    queries: PageQueries
-    reference: str | None
-    main: tuple[str, ...]  # the steps that compute what the reference computes
+    module: ModuleType
 
+    @property
+    def reference(self) -> str | None:
+        ref = getattr(self.module, "REFERENCE", None)
+        return None if ref is None else str(ref)
 
-REGISTRY: dict[str, Entry] = {}
+    # the steps that compute what the reference computes: the whole view
+    main: tuple[str, ...] = ("view",)
 
-
-def page(
-    url_path: str, *, reference: str | None = None, main: tuple[str, ...] = ()
-) -> Callable[[PageQueries], PageQueries]:
-    """Register the function that lists what the page at ``url_path`` asks for.
-
-    ``reference`` names the page's main aggregation in :mod:`benchmarks.references`, and
-    ``main`` the steps of the page that compute it: the ratios compare like with like.
-    """
-    if reference and not main:
-        raise ValueError(f"page {url_path!r}: a reference needs the steps it stands for (main=...)")
-
-    def register(fn: PageQueries) -> PageQueries:
-        if url_path in REGISTRY:
-            raise ValueError(f"page {url_path!r} is registered twice")
-        REGISTRY[url_path] = Entry(url_path, fn, reference, main)
-        return fn
-
-    return register
+    def queries(self, con: duckdb.DuckDBPyConnection, v: View) -> Steps:
+        view: Callable[..., object] = self.module.view
+        per_view: dict[str, object] = getattr(self.module, "PER_VIEW", {})
+        steps: Steps = {**sidebar(con), "view": lambda: view(con.cursor(), v, **per_view)}
+        once: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = getattr(self.module, "ONCE_PER_VERSION", {})
+        for name, fn in once.items():
+            steps[f"{name} {ONCE}"] = lambda fn=fn: fn(con.cursor())  # type: ignore[misc]
+        return steps
 
 
 def views(plan_year: int, as_of: dt.date, data_root: Path, prefecture: str = "430100") -> tuple[View, View]:
@@ -95,7 +91,7 @@ def views(plan_year: int, as_of: dt.date, data_root: Path, prefecture: str = "43
 
 
 def entries() -> dict[str, Entry]:
-    """Every registered page (importing the module that registers them)."""
-    import benchmarks.pages  # noqa: F401  (registers on import)
+    """Every page of the navigation with its view module (``views.<url_path>``)."""
+    from ui.nav import PAGES
 
-    return REGISTRY
+    return {spec.url_path: Entry(spec.url_path, importlib.import_module(f"views.{spec.url_path}")) for spec in PAGES}

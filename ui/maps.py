@@ -23,6 +23,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.theme import FONT_FAMILY, STATUS_COLORS, TEXT, WHITE, contrast
+from views.regions import short_name
+
+# short_name is the regions' own wording (views/regions.py): the pages and the pack label maps with it
+__all__ = ["short_name"]
 
 # a region without a colour of its own is drawn as the status set's "no data"
 NO_DATA_COLOR = STATUS_COLORS["no_data"]
@@ -224,19 +228,3 @@ def selected_code(event: object) -> str | None:
         if code:
             return str(code)
     return None
-
-
-def short_name(name: str, level: str) -> str:
-    """A name short enough to label a region on a map: 长沙市 → 长沙, 湘西土家族苗族自治州 → 湘西州.
-
-    County names stay whole (芙蓉区 and 芙蓉 would not be the same place to a reader).
-    """
-    if level != "prefecture":
-        return name
-    if name.endswith("自治州") and len(name) > 5:
-        return name[:2] + "州"
-    if " Autonomous Prefecture" in name:
-        return name.split(" ")[0]
-    if name.endswith("市") and len(name) > 2:
-        return name[:-1]
-    return name

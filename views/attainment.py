@@ -25,6 +25,9 @@ from views import statuses
 from views.filters import PROVINCE_CODE, Filters
 from views.i18n import name_col, text
 
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "actuals"
+
 DEFAULT_INDICATOR = "instructor_coverage"  # the indicator the page (and the pack's map) opens on
 # a region needing action in an area's table: out of time first, then behind the pace
 BEHIND = ("missed", "overdue_no_report", "behind")

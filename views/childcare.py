@@ -44,6 +44,9 @@ KPIS: Final = (
     ("funds", "childcare_funds_yuan", 0),
     ("places", "childcare_places", 0),
 )
+
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "childcare"
 MAP_METRICS: Final = ("points", "funds", "places", "per_1000")
 DATE_COLUMNS: Final = ("planned_on", "construction_started_on", "opened_on", "closed_on", "subsidy_paid_on")
 # the states a place can be counted in (a closed point's places no longer count)

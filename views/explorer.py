@@ -30,6 +30,9 @@ from analytics.queries import explorer as explorer_queries
 from views.filters import Filters
 from views.i18n import name_col, text
 
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "actuals"
+
 # the URL parameters an empty value may be left out of (empty and absent both mean all)
 OPTIONAL_PARAMS = ("areas", "items", "regions")
 

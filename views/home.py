@@ -31,6 +31,9 @@ CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
     ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
 )
+
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "actuals"
 # Every status but no_target is counted: the counts add up to the targets judged.
 COUNTED = tuple(s for s in STATUSES if s != "no_target")
 

@@ -28,6 +28,9 @@ from analytics.queries import population as population_queries
 from views.filters import Filters
 from views.i18n import name_col, text
 
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "population"
+
 # the data's unit (or an association measure) → the catalog key of its display unit
 UNIT_KEYS = {
     "persons": "persons",

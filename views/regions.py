@@ -62,3 +62,19 @@ def not_there(
     if quiet:
         parts.append(t("regions.unreported", lang, n=len(quiet), names=named(quiet)))
     return t("regions.not_there", lang, n=len(missing_codes), parts=t("regions.part_sep", lang).join(parts))
+
+
+def short_name(name: str, level: str) -> str:
+    """A name short enough to label a region on a map: 长沙市 → 长沙, 湘西土家族苗族自治州 → 湘西州.
+
+    County names stay whole (芙蓉区 and 芙蓉 would not be the same place to a reader).
+    """
+    if level != "prefecture":
+        return name
+    if name.endswith("自治州") and len(name) > 5:
+        return name[:2] + "州"
+    if " Autonomous Prefecture" in name:
+        return name.split(" ")[0]
+    if name.endswith("市") and len(name) > 2:
+        return name[:-1]
+    return name

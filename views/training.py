@@ -27,12 +27,15 @@ import pandas as pd
 from analytics import queries, training
 from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import training as training_queries
-from ui.maps import short_name
 from views import format as fmt
 from views import regions as region_lists
 from views import statuses
 from views.filters import PROVINCE_CODE, Filters
 from views.i18n import name_col, text
+from views.regions import short_name
+
+# the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
+REFERENCE = "training"
 
 # A share and a count, read as views.format reads an indicator of that kind (a share to one
 # decimal percent, a count whole with thousands separators).
