@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +55,9 @@ def _ring_area_centroid(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, f
     return float(area), float(cx), float(cy)
 
 
-@cache
+# bounded: the path names a data version's folder, and every publish makes a new one (the app reads
+# the outlines through ui.cached.map_shapes, shared per data version; the pack's command line here)
+@lru_cache(maxsize=4)
 def load_shapes(path: Path) -> dict[str, Shape]:
     """Region code → outline, from one of the bundled GeoJSON files."""
     data = json.loads(path.read_text(encoding="utf-8"))
