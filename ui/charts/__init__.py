@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,3 +53,36 @@ def status_by_group(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1, gridcolor="#eaeef2")
     return base_layout(fig, height=60 + 38 * len(groups))
+
+
+def interpolate(palette: Sequence[str], pos: float) -> str:
+    """The colour at ``pos`` (0 … 1) along ``palette`` (hex colours), mixed linearly in RGB."""
+    pos = min(max(pos, 0.0), 1.0) * (len(palette) - 1)
+    i = min(int(pos), len(palette) - 2)
+    frac = pos - i
+    a, b = palette[i], palette[i + 1]
+    rgb = [round(int(a[k : k + 2], 16) * (1 - frac) + int(b[k : k + 2], 16) * frac) for k in (1, 3, 5)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
+def even_scale(palette: Sequence[str]) -> list[tuple[float, str]]:
+    """``palette`` spread evenly over 0 … 1, as plotly's colour scales are written."""
+    n = len(palette) - 1
+    return [(i / n, c) for i, c in enumerate(palette)]
+
+
+def as_of_marker(
+    fig: go.Figure, as_of: dt.date, label: str, *, color: str, width: float, **label_style: object
+) -> None:
+    """A vertical line at the as-of date, labelled at the top of the plot."""
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": color, "width": width})
+    fig.add_annotation(
+        x=pd.Timestamp(as_of),
+        y=1,
+        yref="paper",
+        text=label,
+        showarrow=False,
+        yanchor="bottom",
+        font={"color": color},
+        **label_style,
+    )

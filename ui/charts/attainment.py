@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import base_layout
+from ui.charts import as_of_marker, base_layout
 from ui.theme import STATUS_COLORS, STATUS_ORDER
 from views.attainment import starts_from_zero  # noqa: F401 - where it was; the view judges it now
 
@@ -115,16 +115,7 @@ def progress_over_months(
         },
         connectgaps=False,
     )
-    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": "#cf222e", "width": 1})
-    fig.add_annotation(
-        x=pd.Timestamp(as_of),
-        y=1,
-        yref="paper",
-        text=as_of_label,
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": "#cf222e"},
-    )
+    as_of_marker(fig, as_of, as_of_label, color="#cf222e", width=1)
     fig.update_layout(yaxis_title=y_title, hovermode="x unified")
     fig.update_yaxes(rangemode="tozero", gridcolor="#eaeef2", tickformat=".0%" if percent else None)
     # ticks on the month ends the reports are for, named by the month (a date axis would

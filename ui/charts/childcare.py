@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import base_layout
+from ui.charts import base_layout, even_scale, interpolate
 from ui.theme import SEQUENTIAL, STATUS_COLORS
 
 # the numbers and short names the charts write are the view model's (views/childcare.py); the
@@ -246,19 +246,9 @@ def sequential_colors(values: Mapping[str, float | None]) -> tuple[dict[str, str
     colors = {}
     for code, v in known.items():
         pos = 0.0 if top <= 0 else v / top
-        colors[code] = _interpolate(MAP_SCALE, pos)
+        colors[code] = interpolate(MAP_SCALE, pos)
     return colors, top
 
 
 def sequential_scale() -> list[tuple[float, str]]:
-    n = len(MAP_SCALE) - 1
-    return [(i / n, c) for i, c in enumerate(MAP_SCALE)]
-
-
-def _interpolate(palette: Sequence[str], pos: float) -> str:
-    pos = min(max(pos, 0.0), 1.0) * (len(palette) - 1)
-    i = min(int(pos), len(palette) - 2)
-    frac = pos - i
-    a, b = palette[i], palette[i + 1]
-    rgb = [round(int(a[k : k + 2], 16) * (1 - frac) + int(b[k : k + 2], 16) * frac) for k in (1, 3, 5)]
-    return "#" + "".join(f"{v:02x}" for v in rgb)
+    return even_scale(MAP_SCALE)

@@ -10,7 +10,7 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import base_layout
+from ui.charts import as_of_marker, base_layout, even_scale, interpolate
 from ui.theme import PRIMARY, SEQUENTIAL, STATUS_COLORS
 
 # Instructor categories drawn in the status palette's meaning: covered reads as on track,
@@ -143,22 +143,12 @@ def share_colors(values: Mapping[str, float | None], low: float = 0.0) -> dict[s
     for code, v in values.items():
         if v is None or pd.isna(v):
             continue
-        out[code] = _interpolate(MAP_SCALE, (float(v) - low) / (1.0 - low) if low < 1.0 else 1.0)
+        out[code] = interpolate(MAP_SCALE, (float(v) - low) / (1.0 - low) if low < 1.0 else 1.0)
     return out
 
 
 def share_scale() -> list[tuple[float, str]]:
-    n = len(MAP_SCALE) - 1
-    return [(i / n, c) for i, c in enumerate(MAP_SCALE)]
-
-
-def _interpolate(palette: Sequence[str], pos: float) -> str:
-    pos = min(max(pos, 0.0), 1.0) * (len(palette) - 1)
-    i = min(int(pos), len(palette) - 2)
-    frac = pos - i
-    a, b = palette[i], palette[i + 1]
-    rgb = [round(int(a[k : k + 2], 16) * (1 - frac) + int(b[k : k + 2], 16) * frac) for k in (1, 3, 5)]
-    return "#" + "".join(f"{v:02x}" for v in rgb)
+    return even_scale(MAP_SCALE)
 
 
 def classes_timeline(
@@ -271,18 +261,8 @@ def classes_timeline(
         fig.add_annotation(
             x=x, y=0, yref="paper", text=text, showarrow=False, xanchor="right", yanchor="top", yshift=-26
         )
-    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": STATUS_COLORS["behind"], "width": 1.5})
     late = pd.Timestamp(as_of).month >= 7  # in the second half the label goes left of its line, or it is cut off
-    fig.add_annotation(
-        x=pd.Timestamp(as_of),
-        y=1,
-        yref="paper",
-        text=as_of_label,
-        showarrow=False,
-        yanchor="bottom",
-        xanchor="right" if late else "left",
-        font={"color": STATUS_COLORS["behind"]},
-    )
+    as_of_marker(fig, as_of, as_of_label, color=STATUS_COLORS["behind"], width=1.5, xanchor="right" if late else "left")
     year = pd.Timestamp(as_of).year
     starts = [pd.Timestamp(year, m, 1) for m in range(1, 13)]
     fig.update_xaxes(
