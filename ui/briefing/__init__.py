@@ -1,7 +1,7 @@
 """The meeting pack (会议材料): the dashboard's current view as a PowerPoint deck and a PDF.
 
-``make_files(con, Request(...), data_dir=...)`` builds the pack's content from the same
-query functions the pages use (:mod:`ui.briefing.build`), renders its charts with kaleido
+``make_files(con, Request(...), data_dir=...)`` builds the pack's content from the pages'
+own view models (:mod:`ui.briefing.build`), renders its charts with kaleido
 in Debian's Chromium and writes the formats asked for: ``pptx`` (python-pptx, real text)
 and ``pdf`` (the same slides as HTML, printed by the same Chromium). No Streamlit session
 is needed: ``python -m ui.briefing`` makes a pack from the command line.

@@ -187,7 +187,7 @@ class _Builder:
 
     def headline_cards(self) -> list[Card]:
         """The overview's seven cards: its view model's, as the page draws them."""
-        return [Card(c.title, c.value, c.status, c.status_text, c.lines) for c in self.home.cards]
+        return [Card(**vars(c)) for c in self.home.cards]
 
     def cards_slide(self) -> Slide:
         n = self.home.counts

@@ -1,6 +1,6 @@
 """The meeting pack as data: slides holding texts, tables, cards and figures, no file format.
 
-:mod:`ui.briefing.build` fills it from the same query functions the pages use; the PPTX and
+:mod:`ui.briefing.build` fills it from the pages' view models (views/<page>.py); the PPTX and
 PDF renderers only draw it. Every text is final (translated, formatted), so the two files
 say the same thing in the same words.
 """
@@ -13,20 +13,17 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 
 from ui.briefing.layout import Box
+from views import home
 
 # slide kinds, each drawn by one function per renderer
 KINDS = ("title", "cards", "board", "map", "area", "highlights", "summary")
 
 
 @dataclass(frozen=True)
-class Card:
-    """A headline figure: title, big value, status colour and label, small lines under it."""
+class Card(home.Card):
+    """A headline figure as the overview's model holds one (title, big value, status colour and
+    label, small lines under it), and what only a slide draws: a status square before each line."""
 
-    title: str
-    value: str
-    status: str  # a key of ui.theme.STATUS_COLORS
-    status_text: str
-    lines: tuple[str, ...] = ()
     line_status: tuple[str, ...] = ()  # a status per line, drawn as a small square before it
 
 
