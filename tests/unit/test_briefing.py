@@ -79,6 +79,18 @@ def test_legend_wraps_to_a_second_row_only_when_smaller_type_does_not_fit() -> N
     assert len({i.label.y for i in narrow}) == 2
 
 
+def test_a_cards_status_chip_stays_inside_the_card() -> None:
+    room = layout.Box(0, 0, 2.0, 0.27)
+    # "√ 已完成": 1 + 1 × 0.58 (space) + 3 em ≈ 4.6 em × 10 pt / 72 + 0.24 ≈ 0.88 in: fits at 10 pt
+    chip, pt = layout.card_chip("√ 已完成", room)
+    assert pt == layout.CHIP_PT and chip.w == pytest.approx(layout.chip_width("√ 已完成"))
+    # 30 characters, mostly Latin: about 2.6 in at 10 pt, wider than the card: smaller type, inside it
+    label = "(√) Done late (reached 31 Jul)"
+    assert layout.chip_width(label) > room.w
+    chip, pt = layout.card_chip(label, room)
+    assert pt < layout.CHIP_PT and chip.w <= room.w and layout.chip_width(label, pt) <= room.w
+
+
 def test_spread_labels_moves_overlapping_labels_apart_and_leaves_others() -> None:
     # two one-line labels 13 px tall at the same latitude, 10 px apart: they overlap
     scale, ratio = 100.0, 1.0  # 100 px a degree both ways

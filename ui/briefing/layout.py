@@ -198,6 +198,15 @@ def chip_width(label: str, pt: float = CHIP_PT) -> float:
     return text_width_em(label) * pt / 72 + 0.24
 
 
+def card_chip(label: str, room: Box, *, min_pt: float = 7.0) -> tuple[Box, float]:
+    """A card's status chip at the start of ``room`` and its type size: CHIP_PT, or smaller where
+    the label would run past the card ("(√) Done late (reached 31 Jul)" on a narrow card)."""
+    pt = CHIP_PT
+    while chip_width(label, pt) > room.w and pt > min_pt:
+        pt -= 0.5
+    return Box(room.x, room.y, min(chip_width(label, pt), room.w), room.h), pt
+
+
 # ------------------------------------------------------------------------------- text fitting
 # Neither python-pptx nor HTML-to-PDF tell the size text will take before it is drawn, so
 # type sizes are chosen from an estimate: a Chinese character (or any full-width one) is one

@@ -140,10 +140,10 @@ def card(box: Box, c: Card, *, value_pt: float) -> str:
     out.append(text(parts.value, [c.value], pt=fit_value, bold=True, anchor="middle"))
     lines_box = parts.lines_without_chip
     if c.status_text:
-        chip = Box(parts.chip.x, parts.chip.y, layout.chip_width(c.status_text), parts.chip.h)
+        chip, chip_pt = layout.card_chip(c.status_text, parts.chip)
         out.append(rect(chip, fill=STATUS_COLORS[c.status], rounded=True))
         color = STATUS_TEXT[c.status]
-        out.append(text(chip, [c.status_text], pt=layout.CHIP_PT, color=color, align="c", anchor="middle"))
+        out.append(text(chip, [c.status_text], pt=chip_pt, color=color, align="c", anchor="middle"))
         lines_box = parts.lines
     if not c.lines:
         return "".join(out)

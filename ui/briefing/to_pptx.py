@@ -195,12 +195,12 @@ def card(slide: PptxSlide, box: Box, c: Card, *, value_pt: float) -> None:
     textbox(slide, parts.value, [c.value], pt=fit_value, bold=True, anchor="middle")
     lines_box = parts.lines_without_chip
     if c.status_text:
-        chip_box = Box(parts.chip.x, parts.chip.y, layout.chip_width(c.status_text), parts.chip.h)
+        chip_box, chip_pt = layout.card_chip(c.status_text, parts.chip)
         chip = rect(slide, chip_box, fill=STATUS_COLORS[c.status], rounded=True)
         write(
             chip.text_frame,
             [c.status_text],
-            pt=layout.CHIP_PT,
+            pt=chip_pt,
             color=STATUS_TEXT[c.status],
             align="c",
             anchor="middle",
