@@ -34,3 +34,24 @@ def test_ruff_keeps_the_sql_injection_rule_on() -> None:
 def test_mypy_passes_on_analytics() -> None:
     done = _run("mypy")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_near_copies_between_pages_views_and_the_pack() -> None:
+    """A page's recipe exists once (docs/architecture.md): pylint's duplicate-code check finds no six
+    lines or more shared by two modules of pages/, views/ and ui/ (the meeting pack included);
+    imports, docstrings, comments and signatures are not counted."""
+    done = _run(
+        "pylint",
+        "--disable=all",
+        "--enable=duplicate-code",
+        "--min-similarity-lines=6",
+        "--ignore-imports=y",
+        "--ignore-docstrings=y",
+        "--ignore-comments=y",
+        "--ignore-signatures=y",
+        "--score=n",
+        "pages",
+        "ui",
+        "views",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
