@@ -647,15 +647,30 @@ def _rule_text(rule: Rule) -> str:
     return rule.check
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analytics.contract [--check]``: write the generated part of docs/data-contract.md."""
+    import argparse
     from pathlib import Path
 
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics.contract",
+        description="write the tables of docs/data-contract.md from the contract in this module",
+    )
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is stale")
+    args = parser.parse_args(argv)
     doc = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
     text = doc.read_text(encoding="utf-8")
     head, rest = text.split(DOC_BEGIN, 1)
     _, tail = rest.split(DOC_END, 1)
     new = f"{head}{DOC_BEGIN}\n\n{markdown()}\n{DOC_END}{tail}"
-    if "--check" in sys.argv:
-        sys.exit(0 if new == text else "docs/data-contract.md is stale: run python -m analytics.contract")
+    if args.check:
+        if new != text:
+            print("docs/data-contract.md is stale: run python -m analytics.contract")
+            return 1
+        return 0
     doc.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
