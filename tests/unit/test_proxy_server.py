@@ -11,6 +11,7 @@ a page and reads what the server draws until the script has finished.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import socket
@@ -119,7 +120,10 @@ async def _render(port: int, headers: dict[str, str], page: str) -> str:
 
 
 def render(port: int, headers: dict[str, str], page: str = "users") -> str:
-    return asyncio.run(asyncio.wait_for(_render(port, headers, page), RUN_TIMEOUT_S))
+    # in a thread of its own: Playwright's sync API (the e2e tests, run earlier in the same
+    # session) leaves an event loop running in the main thread, where asyncio.run refuses to start
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(_render(port, headers, page), RUN_TIMEOUT_S)).result()
 
 
 def test_a_forwarded_stranger_is_refused_the_demo_mode(server: int) -> None:
