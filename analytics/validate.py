@@ -27,7 +27,7 @@ class Problem:
     rows: tuple[int, ...] = ()  # 0-based row numbers in the checked table (first few)
     n_rows: int = 0  # how many rows have the problem
     value: str = ""
-    code: str = ""  # what kind of problem, for reports in other languages (analytics/ingest.py)
+    code: str = ""  # what kind of problem, for reports in other languages (analytics/ingest/)
     detail: Mapping[str, str] = field(default_factory=dict)  # what the message needs (a limit, a status)
 
     def __str__(self) -> str:

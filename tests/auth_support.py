@@ -40,7 +40,7 @@ def data_root(folder: Path) -> Path:
 
 def make_users(path: Path, monkeypatch: pytest.MonkeyPatch, users: dict[str, tuple[str, str]] = USERS) -> Path:
     """Add ``users`` to the users file at ``path`` with the command line (``--password-stdin``)."""
-    monkeypatch.setattr(core, "HASHER", CHEAP_HASHER)
+    monkeypatch.setattr(core.passwords, "HASHER", CHEAP_HASHER)
     for name, (role, scope) in users.items():
         monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
         code = core.main(["--file", str(path), "add", name, "--role", role, "--scope", scope, "--password-stdin"])

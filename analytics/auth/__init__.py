@@ -30,12 +30,8 @@ This package re-exports what the app, the pages and the tests use, so callers im
 ``analytics.auth`` and need not know which module a name lives in.
 """
 
-import sys
-import types
-
 from argon2 import PasswordHasher
 
-from analytics.auth import passwords, users
 from analytics.auth.cli import main
 from analytics.auth.clients import (
     ALLOW_OPEN_DEMO_ENV,
@@ -158,25 +154,3 @@ __all__ = [
     "users_file_from_env",
     "verify_password",
 ]
-
-# Names a caller may replace on ``analytics.auth`` (the tests put in a cheap hasher, a fixed clock
-# or a counting verify_password), and the module whose functions use them. When this package was
-# one module, such a replacement reached every function; assigning the name here also assigns it
-# in its home module, so it still does.
-_HOMES: dict[str, types.ModuleType] = {
-    "HASHER": passwords,
-    "verify_password": passwords,
-    "_dummy_hash": passwords,
-    "_now_text": users,
-}
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: object) -> None:
-        home = _HOMES.get(name)
-        if home is not None:
-            setattr(home, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -60,7 +60,7 @@ def secured(root: Path, users_template: Path, tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("FPA_DATA_DIR", str(root))
     monkeypatch.setenv("FPA_USERS_FILE", str(users))
     monkeypatch.delenv("FPA_TRUSTED_PROXIES", raising=False)
-    monkeypatch.setattr(core, "HASHER", CHEAP_HASHER)
+    monkeypatch.setattr(core.passwords, "HASHER", CHEAP_HASHER)
     ui_auth.GUARD.reset()  # failures of one test do not slow the next
     return users
 
@@ -366,7 +366,7 @@ def test_signing_out(secured: Path, root: Path) -> None:
 
 def test_a_new_password_ends_the_open_sessions(secured: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = sign_in(start(), "anna")
-    monkeypatch.setattr(core, "_now_text", lambda now=None: "2099-01-01T00:00:00+00:00")
+    monkeypatch.setattr(core.users, "_now_text", lambda now=None: "2099-01-01T00:00:00+00:00")
     core.update_users(secured, lambda u: core.set_password(u, "anna", "a brand new password"))
     at.run()
     assert is_sign_in_form(at)

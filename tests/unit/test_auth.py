@@ -25,7 +25,7 @@ PW = "a long enough password"
 @pytest.fixture
 def cheap(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap hashes where a test makes many (the real profile is tested on its own below)."""
-    monkeypatch.setattr(core, "HASHER", CHEAP_HASHER)
+    monkeypatch.setattr(core.passwords, "HASHER", CHEAP_HASHER)
 
 
 class Clock:
@@ -208,7 +208,7 @@ def test_user_changes_keep_an_admin(cheap: None) -> None:
 def test_setting_a_password_ends_sessions_and_rehash_never_overwrites_a_newer_one(cheap: None, monkeypatch) -> None:
     users = core.new_user(core.UsersFile(), "li", role="admin", scope=PROVINCE_CODE, password=PW)
     old = users.get("li")
-    monkeypatch.setattr(core, "_now_text", lambda now=None: "2099-01-01T00:00:00+00:00")
+    monkeypatch.setattr(core.users, "_now_text", lambda now=None: "2099-01-01T00:00:00+00:00")
     again = core.set_password(users, "li", PW + " new")
     new = again.get("li")
     assert new.password_set != old.password_set
@@ -371,7 +371,7 @@ def test_sign_in_is_refused_during_a_lock_without_checking_the_password(cheap: N
 
     checked: list[str] = []
     real_verify = core.verify_password
-    monkeypatch.setattr(core, "verify_password", lambda h, p: checked.append("x") or real_verify(h, p))
+    monkeypatch.setattr(core.passwords, "verify_password", lambda h, p: checked.append("x") or real_verify(h, p))
     locked = core.sign_in(users, "li", PW, client="10.0.0.1", guard=guard)
     assert (locked.user, locked.reason, locked.report_lock) == (None, "locked", True)
     assert checked == [], "the password is not even checked while the name is locked"
@@ -390,16 +390,16 @@ def test_unknown_names_are_checked_like_wrong_passwords(cheap: None, monkeypatch
     guard = core.SignInGuard(by_name=core.RateLimiter(clock=clock), by_client=core.RateLimiter(clock=clock, free=10))
     checked: list[str] = []
     real_verify = core.verify_password
-    monkeypatch.setattr(core, "verify_password", lambda h, p: checked.append(h) or real_verify(h, p))
+    monkeypatch.setattr(core.passwords, "verify_password", lambda h, p: checked.append(h) or real_verify(h, p))
     result = core.sign_in(core.UsersFile(), "nobody", PW, client=None, guard=guard)
     assert (result.reason, result.retry_after) == ("unknown_user", 1)
     assert len(checked) == 1, "a hash is verified even for an unknown name (same time as a wrong password)"
 
 
 def test_old_hash_parameters_are_upgraded_on_sign_in(monkeypatch) -> None:
-    monkeypatch.setattr(core, "HASHER", CHEAP_HASHER)
+    monkeypatch.setattr(core.passwords, "HASHER", CHEAP_HASHER)
     users = core.new_user(core.UsersFile(), "li", role="viewer", scope=PROVINCE_CODE, password=PW)
-    monkeypatch.setattr(core, "HASHER", core.PasswordHasher())  # today's profile
+    monkeypatch.setattr(core.passwords, "HASHER", core.PasswordHasher())  # today's profile
     result = core.sign_in(users, "li", PW, client=None, guard=core.SignInGuard())
     assert result.reason == "ok" and result.new_hash is not None and "m=65536" in result.new_hash
     assert "new_hash" not in repr(result) or result.new_hash not in repr(result)

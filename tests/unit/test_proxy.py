@@ -143,7 +143,9 @@ def test_the_lockout_follows_the_resolved_client(monkeypatch: pytest.MonkeyPatch
         by_name=core.RateLimiter(clock=lambda: now[0], cap=0.0),  # the name limiter out of the way
         by_client=core.RateLimiter(clock=lambda: now[0], free=10),
     )
-    monkeypatch.setattr(core, "_dummy_hash", lambda: "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo")
+    monkeypatch.setattr(
+        core.passwords, "_dummy_hash", lambda: "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
+    )
     for i in range(11):
         client = resolve(f"203.0.113.{i}", [(XFF, f"203.0.113.{i}")]).address
         core.sign_in(core.UsersFile(), f"name{i}", "wrong password", client=client, guard=guard)
