@@ -9,7 +9,10 @@ creates
   data folder without, say, trainings still opens; the big exports (progress,
   instructors) are views over their files instead, read where they are asked for;
 * the marts in ``sql/marts/*.sql`` (file order), materialised as tables once, because
-  every page reads them many times and they are small next to memory.
+  every page reads them many times and they are small next to memory;
+* the table macros in ``sql/macros/*.sql`` (``village_units($within)`` …): a rule several
+  query files share, written once; a macro is expanded where it is used, so a query reads
+  no more than it did with the rule pasted in.
 
 Callers take a cursor per query (``con.cursor()``): a DuckDB connection is not safe to
 share between threads, and every Streamlit session is a thread.
@@ -246,6 +249,17 @@ def mart_files() -> list[Path]:
     return sorted((SQL_DIR / "marts").glob("*.sql"))
 
 
+def macro_files() -> list[Path]:
+    return sorted((SQL_DIR / "macros").glob("*.sql"))
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table macros of ``sql/macros/`` (each file one ``create macro`` statement, its
+    grain on the first line). The tables they read must exist: a macro is bound when created."""
+    for path in macro_files():
+        con.execute(path.read_text(encoding="utf-8"))
+
+
 def mart_name(path: Path) -> str:
     """``030_fct_instructor_village_month.sql`` → ``fct_instructor_village_month``."""
     return path.stem.split("_", 1)[1]
@@ -283,6 +297,7 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
         con.execute("SET memory_limit = $limit", {"limit": memory})
     for path in mart_files():
         build_mart(con, path)
+    create_macros(con)
     return con
 
 

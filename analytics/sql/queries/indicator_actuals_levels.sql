@@ -1,37 +1,9 @@
 -- grain: one row per as-of date in $as_of_dates, level (province, prefecture, county), indicator (of $indicator_ids, or all) and region inside $within
--- A lookup in the mart fct_indicator_actuals (sql/marts/060), which applies the aggregation kinds
--- once when the data is opened: each date reads the mart's last as-of point on or before it,
--- which holds exactly the facts up to that date. A ratio is composed from its numerator and
--- denominator in the mart whether or not they are in $indicator_ids.
-with dates as (
-    select unnest($as_of_dates)::date as as_of
-),
-points as (
-    select d.as_of, max(p.as_of) as point
-    from dates as d
-    inner join (
-        select distinct as_of from fct_indicator_actuals
-        where plan_year = $plan_year and province_code = substr($within, 1, 2) || '0000'
-    ) as p
-        on p.as_of <= d.as_of
-    group by d.as_of
-)
-select
-    pt.as_of,
-    a.level,
-    a.indicator_id,
-    a.region_code,
-    a.actual,
-    a.n_rows,
-    a.last_period,
-    a.numerator,
-    a.denominator
-from points as pt
-inner join fct_indicator_actuals as a on a.as_of = pt.point
-where a.plan_year = $plan_year
-  -- every region inside $within lies in its province: the mart is stored by province
-  and a.province_code = substr($within, 1, 2) || '0000'
-  and $within in (a.province_code, a.prefecture_code, a.county_code, a.region_code)
-  -- an empty list means every indicator; a page that shows a few asks for those only
-  and (len($indicator_ids) = 0 or list_contains($indicator_ids, a.indicator_id))
-order by pt.as_of, a.level, a.indicator_id, a.region_code
+-- The macro indicator_actuals_at (sql/macros/: a lookup in the mart fct_indicator_actuals, each
+-- date at the mart's last as-of point on or before it) at every level. A ratio is composed from
+-- its numerator and denominator in the mart whether or not they are in $indicator_ids.
+select a.*
+from indicator_actuals_at($plan_year, $as_of_dates, $within) as a
+-- an empty list means every indicator; a page that shows a few asks for those only
+where len($indicator_ids) = 0 or list_contains($indicator_ids, a.indicator_id)
+order by a.as_of, a.level, a.indicator_id, a.region_code

@@ -1,17 +1,10 @@
 -- grain: one row per county-level reporting unit inside $within: its village-level units and how many of them have reported by $as_of
--- Village-level units are every unit at level village of the region table (a statistical
--- zone's under its host county, county_code), reported or not. A unit has reported by $as_of
+-- Village-level units are the macro village_units (sql/macros/: every unit at level village of
+-- the region table, a statistical zone's under its host county), reported or not. A unit has reported by $as_of
 -- when it sent an instructor report for a month of $plan_year up to $as_of: the mart
 -- fct_instructor_village_month carries a unit's last report forward, so it has a row for the
 -- unit at the last month end up to $as_of exactly then (a tenth of the cost of scanning the export).
-with units as (
-    select region_code, county_code
-    from dim_region
-    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
-      and level = 'village'
-      and $within in (province_code, prefecture_code, county_code)
-),
-reported as (
+with reported as (
     select region_code
     from fct_instructor_village_month
     where plan_year = $plan_year
@@ -21,7 +14,7 @@ reported as (
 counted as (
     -- counted per county first: the names are joined to 122 rows, not to 29,534
     select u.county_code, count(*) as units, count(r.region_code) as reported
-    from units as u
+    from village_units($within) as u
     left join reported as r on r.region_code = u.region_code
     group by u.county_code
 )

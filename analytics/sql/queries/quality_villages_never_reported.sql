@@ -1,16 +1,9 @@
 -- grain: one row per village-level unit inside $within with no instructor report in $plan_year up to $as_of
--- The records behind the village coverage figure: every unit at level village of the region
--- table (a statistical zone's under its host county) that has not reported by $as_of. As in
+-- The records behind the village coverage figure: every village-level unit (the macro
+-- village_units, sql/macros/) that has not reported by $as_of. As in
 -- quality_village_units.sql, fct_instructor_village_month has a row for a unit at the last month
 -- end up to $as_of exactly when the unit has reported by then.
-with units as (
-    select region_code, name_zh, parent_code, county_code, prefecture_code
-    from dim_region
-    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
-      and level = 'village'
-      and $within in (province_code, prefecture_code, county_code)
-),
-reported as (
+with reported as (
     select region_code
     from fct_instructor_village_month
     where plan_year = $plan_year
@@ -27,7 +20,7 @@ select
     t.name_zh as township_name_zh,
     u.region_code,
     u.name_zh as village_name_zh
-from units as u
+from village_units($within) as u
 anti join reported as r on r.region_code = u.region_code
 inner join dim_region as c on c.region_code = u.county_code
 inner join dim_region as f on f.region_code = u.prefecture_code

@@ -1,18 +1,12 @@
 -- grain: one row per region (the $within region, and the prefectures and counties inside it) and month end of $plan_year up to $as_of
--- Every village-level unit of the region table is counted (statistical zones' units under
--- their host county), reported or not: covered = its report in force at the month end has
+-- Every village-level unit (the macro village_units, sql/macros/: statistical zones' units
+-- under their host county) is counted, reported or not: covered = its report in force at the month end has
 -- at least $min_instructors instructors, short = it has fewer, no_report = it has not reported
 -- by then. fct_instructor_village_month carries each unit's last report forward, so a unit's
 -- row at a month end is its latest report up to that date. Units are counted per county and
 -- month first, then the counties are added up to prefectures and the province.
 with units as (
-    -- a region's codes start with its province's two digits: the range lets DuckDB skip the
-    -- rest of a national region table before testing each row
-    select region_code, county_code
-    from dim_region
-    where region_code >= substr($within, 1, 2) and region_code < substr($within, 1, 2) || 'a'
-      and level = 'village'
-      and $within in (province_code, prefecture_code, county_code)
+    select region_code, county_code from village_units($within)
 ),
 county_units as (
     select county_code, count(*) as units_total from units group by county_code

@@ -13,12 +13,9 @@ short as (
         v.region_code, v.name_zh, v.parent_code, v.prefecture_code, v.county_code,
         l.instructors_in_post, l.last_period, l.reported_at,
         case when l.region_code is null then 'no_report' else 'short' end as category
-    from dim_region as v
+    from village_units($within) as v
     left join latest as l on l.region_code = v.region_code
-    where v.region_code >= substr($within, 1, 2) and v.region_code < substr($within, 1, 2) || 'a'
-      and v.level = 'village'
-      and $within in (v.province_code, v.prefecture_code, v.county_code)
-      and (l.region_code is null or l.instructors_in_post < $min_instructors)
+    where l.region_code is null or l.instructors_in_post < $min_instructors
 ),
 above as (
     -- names of the townships, counties and prefectures: everything above village level
