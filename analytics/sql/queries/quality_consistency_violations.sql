@@ -4,24 +4,15 @@
 -- nothing breaks them). Each row names the record (its key), the region, the month where the
 -- record has one, the offending value, the value it was compared with, and the file it came
 -- from. Checked over everything published, not only up to the as-of date.
-with ratios as (
-    select indicator_id, numerator_id, denominator_id
-    from stg_indicators
-    where kind = 'ratio' and numerator_id is not null and denominator_id is not null
-),
-ratio_numerator_le_denominator as (
-    -- a coverage numerator (families with a contact person …) cannot exceed its denominator
+with ratio_numerator_le_denominator as (
+    -- a coverage numerator (families with a contact person …) cannot exceed its denominator: the
+    -- rule the import checks too, written once (sql/macros/ratio_numerator_above_denominator.sql)
     select
         'ratio_numerator_le_denominator' as rule_id, 'progress' as table_name,
-        n.indicator_id as record, n.region_code, n.period_end,
-        cast(n.value as varchar) as value, d.indicator_id || ' = ' || cast(d.value as varchar) as compared,
-        n.source_file
-    from ratios as q
-    inner join stg_progress as n on n.indicator_id = q.numerator_id
-    inner join stg_progress as d
-        on d.indicator_id = q.denominator_id and d.plan_year = n.plan_year
-        and d.region_code = n.region_code and d.period_end = n.period_end
-    where n.value > d.value
+        b.indicator_id as record, b.region_code, b.period_end,
+        cast(b.value as varchar) as value, b.denominator_id || ' = ' || cast(b.denominator_value as varchar) as compared,
+        b.source_file
+    from ratio_numerator_above_denominator('stg_progress', 'stg_indicators') as b
 ),
 progress_indicator_reported as (
     -- a row for an indicator the plan does not have, or one that does not come from this
