@@ -6,13 +6,13 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analytics import audit
+from tests.threads import Checked
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,7 +63,7 @@ def test_threads_record_at_once(tmp_path: Path) -> None:
         for j in range(5):
             audit.record(tmp_path, "sql_query", f"user{i}", {"n": j})
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    threads = [Checked(work, i) for i in range(8)]
     for th in threads:
         th.start()
     for th in threads:

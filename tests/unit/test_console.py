@@ -9,7 +9,6 @@ time including fetching, and the readable folders, are in test_console_limits.py
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 from analytics import console, db
 from analytics.queries import console as console_queries
+from tests.threads import Checked
 from tests.unit import tiny
 
 CROSS_JOIN = "select count(*) from range(1000000) a(x), range(1000000) b(y) where x + y < 0"
@@ -205,7 +205,7 @@ def test_a_slow_console_query_does_not_hold_up_the_pages(data_dir: Path, con: du
     """A page query on the pages' connection answers while a console query runs (its own database)."""
     pages = db.connect(data_dir)
     done: list[console.ConsoleResult] = []
-    slow = threading.Thread(target=lambda: done.append(console.run(con, CROSS_JOIN, time_limit_s=3.0)))
+    slow = Checked(lambda: done.append(console.run(con, CROSS_JOIN, time_limit_s=3.0)))
     slow.start()
     time.sleep(0.5)  # the console query is under way
     started = time.perf_counter()

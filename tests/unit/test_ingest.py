@@ -28,6 +28,7 @@ import pytest
 
 from analytics import audit, db, publish
 from analytics.ingest import IMPORTABLE, ingest, main
+from tests.threads import Checked
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -431,7 +432,7 @@ def test_readers_never_see_a_mixed_state(root: Path, tmp_path: Path) -> None:
                 if values != {k}:
                     failures.append(f"{folder.name}: {values}")
 
-    thread = threading.Thread(target=reader)
+    thread = Checked(reader)  # an exception in the reader fails the test (at join)
     thread.start()
     try:
         for f in files:
