@@ -1,7 +1,7 @@
 """Real-browser tests: one Streamlit server for the session, one Chromium, a fresh browser context per tab.
 
 Chromium is Debian's (/usr/bin/chromium), not one downloaded by ``playwright install``. Without
-it the e2e tests are skipped locally and fail in CI (``CI=true``): a skipped suite in CI would
+it the e2e tests are skipped locally and fail in CI (``tests.ci.in_ci``): a skipped suite in CI would
 pass silently and guarantee nothing.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.ci import missing
 from tests.e2e.app_page import AppPage, Recorder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -142,9 +143,7 @@ def start_server(log_path: Path, env: dict[str, str] | None = None) -> Server:
 def chromium() -> Path:
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the e2e tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}. In CI a skipped e2e suite is a failure.")
-        pytest.skip(reason)
+        missing(reason)
     return CHROMIUM
 
 

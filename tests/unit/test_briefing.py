@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from PIL import Image
 
 from analytics import db
 from tests.app.test_pages import run_page
+from tests.ci import missing
 from ui.briefing import FORMATS, Pack, Request, browser, build_pack, layout, make_files
 from ui.briefing import __main__ as cli
 from ui.briefing.build import plain
@@ -261,9 +261,7 @@ def files() -> tuple[Pack, dict[str, bytes]]:
     """Both formats of the June pack for the bundled data (the overview's default view but June:
     more statuses on the slides than in December)."""
     if not browser.CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {browser.CHROMIUM}: CI must install it (.ci/run)")
-        pytest.skip(f"no Chromium at {browser.CHROMIUM}")
+        missing(f"no Chromium at {browser.CHROMIUM}: install it (apt-get install chromium; .ci/run does)")
     con = db.connect(DATA)
     pack = build_pack(con, Request("zh", 2023, JUNE), data_dir=DATA)
     return pack, make_files(con, Request("zh", 2023, JUNE), data_dir=DATA, formats=FORMATS)
