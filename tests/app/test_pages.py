@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.attainment import STATUSES
+from ui.auth import LANGUAGE_LABEL
 from ui.i18n import catalog
 from ui.nav import PAGES
 from ui.theme import STATUS_MARK
@@ -46,12 +48,44 @@ def test_page_renders_without_exception(spec, lang: str) -> None:
     assert any(w.value == demo_text for w in at.warning)
 
 
-def test_language_switch_changes_every_label() -> None:
-    zh = run_page(PAGES[0].path, lang="zh")
-    en = run_page(PAGES[0].path, lang="en")
-    assert zh.selectbox(key="as_of").label == catalog("zh")["filters.as_of"]
-    assert en.selectbox(key="as_of").label == catalog("en")["filters.as_of"]
-    assert zh.title[0].value != en.title[0].value
+def labels(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, label) of every labelled element of a run, in page order: every widget,
+    metric, tab and expander with a label, and every title, header and subheader."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        kind = str(getattr(node, "type", ""))
+        label = getattr(node, "label", None)
+        if isinstance(label, str) and label:
+            found.append((kind, label))
+        elif kind in ("title", "header", "subheader"):
+            found.append((kind, str(getattr(node, "value", ""))))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for key in sorted(children):
+                walk(children[key])
+
+    walk(at._tree)  # AppTest has no public walk over every element
+    return found
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)
+def test_language_switch_changes_every_label(spec) -> None:
+    """Every labelled element of the page, not a sample: the same elements in both languages, each
+    label different, and no Chinese left in the English one. The one exception is the language
+    switch itself, which says 语言 / Language in both."""
+    zh, en = labels(run_page(spec.path, lang="zh")), labels(run_page(spec.path, lang="en"))
+    assert len(zh) > 5, zh
+    assert [k for k, _ in zh] == [k for k, _ in en]
+    switch = LANGUAGE_LABEL  # the same words in both languages (ui/state.py, ui/auth.py)
+    same = [(k, a) for (k, a), (_, b) in zip(zh, en, strict=True) if a == b and a != switch]
+    assert not same, f"labels that did not change with the language: {same}"
+    chinese = [(k, b) for k, b in en if HAN.search(b) and b != switch]
+    assert not chinese, f"Chinese in the English page's labels: {chinese}"
+    assert ("selectbox", catalog("en")["filters.as_of"]) in en
 
 
 def test_filters_come_from_the_url_and_go_back_into_it() -> None:
