@@ -309,7 +309,13 @@ def test_bundled_census_equals_the_reference_table(bundled) -> None:
 def test_every_bundled_figure_with_a_value_has_a_source(bundled) -> None:
     _, f = bundled
     with_value = f[f["value"].notna()]
-    assert len(with_value) == 336  # 145 published + 150 compiled + 25 derived + 16 low confidence (SOURCES.md)
+    # the figures with a value, counted with pandas over the Parquet (one file per key in the bundled
+    # data; SOURCES.md: 145 published + 150 compiled + 25 derived + 16 low confidence)
+    raw = pd.read_parquet(DATA / "reference" / "population")
+    raw = raw[raw["value"].notna()]
+    assert not raw.duplicated(["region_code", "year", "measure", "basis"]).any()
+    assert len(with_value) == len(raw) > 0
+    assert with_value["quality"].value_counts().to_dict() == raw["quality"].value_counts().to_dict()
     assert with_value["source"].notna().all() and (with_value["source"].str.strip() != "").all()
 
 
