@@ -67,6 +67,11 @@ new MutationObserver((records) => {
   }
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
 """
+_RUN_MARK_JS = """() => ({
+    runs: window.__e2eRuns,
+    url: window.location.href,
+    text: (document.querySelector('[data-testid="stMain"]') || document.body).innerText,
+})"""
 _STATE_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -305,10 +310,18 @@ class AppPage:
     def expect_rerun(self) -> Iterator[None]:
         """Around an action that makes the script rerun: afterwards, wait for that rerun to start,
         then settle. (Right after a click the app still looks idle: the rerun has not begun.)"""
-        before = self.page.evaluate("() => window.__e2eRuns")
+        # A rerun is seen as the script state turning to "running"; a rerun served from the page
+        # models' cache can be so quick that React never draws that state, so a changed URL or a
+        # changed page text after the action counts as the rerun having happened too.
+        before = self.page.evaluate(_RUN_MARK_JS)
         yield
         try:
-            self.page.wait_for_function("(n) => window.__e2eRuns > n", arg=before, timeout=SETTLE_TIMEOUT_MS)
+            self.page.wait_for_function(
+                f"(b) => {{ const now = ({_RUN_MARK_JS})(); return now.runs > b.runs || now.url !== b.url"
+                " || now.text !== b.text; }",
+                arg=before,
+                timeout=SETTLE_TIMEOUT_MS,
+            )
         except Error as error:
             raise AssertionError(f"the action did not make the app rerun: {self.page.evaluate(_STATE_JS)}") from error
         self.settle()
