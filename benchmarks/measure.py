@@ -105,6 +105,11 @@ def phase_pages(args: argparse.Namespace) -> dict[str, Any]:
                 at.query_params[key] = value
             at.run()  # the landing page: opens the connection (once per process) and the session
             st.cache_data.clear()
+            # the page models are shared across sessions (cache_resource): empty them too, or "cache
+            # empty" would measure a page drawn from its model kept by the landing page's run
+            from ui import cached
+
+            cached._view.clear()
             at.switch_page(str(APP.parent / paths[page]))
             cold = clocked(at.run)
             warm = [clocked(at.run) for _ in range(args.runs)]
