@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from ui import cached, charts
@@ -24,6 +25,7 @@ def render(f: Filters) -> None:
     pack_buttons(f)  # the meeting pack (PPTX, PDF) of this view
     status_legend()
     model: HomeModel = cached.view("home", f)
+    _follow_up(model)  # the follow-up list (督办清单) first: who is behind, on what, by how much
     _cards(model)
     _status_counts(model)
     st.subheader(t("overview.narrative.title"))
@@ -48,6 +50,36 @@ def render(f: Filters) -> None:
     st.caption(t("home.chart.note"))
     with st.expander(t("home.items.title")):
         st.dataframe(model.items, hide_index=True, key="home_items")
+
+
+FOLLOW_UP_SHOWN = 10  # rows of the follow-up list in view; the rest fold out
+
+
+def _follow_up(model: HomeModel) -> None:
+    """The follow-up list: the level below's targets missed, overdue, behind or at risk, ranked,
+    with the gap in the indicator's unit, the change since last month and the due date; then
+    what falls due next month."""
+    st.subheader(t("overview.follow_up.title"))
+    rows = model.follow_up_rows()
+    if not rows:
+        st.caption(t("overview.follow_up.none", level=model.follow_up_level))
+    else:
+        table = pd.DataFrame(rows, columns=list(model.follow_up_columns()))
+        codes = [r.status for r in model.follow_up]
+        _follow_up_table(table.iloc[:FOLLOW_UP_SHOWN], codes[:FOLLOW_UP_SHOWN], key="home_follow_up")
+        if len(rows) > FOLLOW_UP_SHOWN:
+            with st.expander(t("overview.follow_up.more", n=len(rows) - FOLLOW_UP_SHOWN)):
+                _follow_up_table(table.iloc[FOLLOW_UP_SHOWN:], codes[FOLLOW_UP_SHOWN:], key="home_follow_up_more")
+        st.caption(t("overview.follow_up.caption", level=model.follow_up_level))
+    st.markdown(model.due_next_line)
+
+
+def _follow_up_table(table: pd.DataFrame, codes: list[str], *, key: str) -> None:
+    """A part of the follow-up list, its status cells in the status's colours (the label carries its mark)."""
+    status_col = table.columns[2]
+    styles = [f"background-color:{STATUS_COLORS[c]};color:{STATUS_TEXT[c]}" for c in codes]
+    styled = table.style.apply(lambda _col: styles, subset=[status_col])
+    st.dataframe(styled, hide_index=True, key=key)
 
 
 def _cards(model: HomeModel) -> None:

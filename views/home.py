@@ -1,5 +1,5 @@
-"""The overview (总览) as data: headline cards, status counts, the work-report paragraph, the
-33-item board, statuses by area and the items table.
+"""The overview (总览) as data: the follow-up list (督办清单), headline cards, status counts, the
+work-report paragraph, the 33-item board, statuses by area and the items table.
 
 ``view(con, filters)`` is the overview's one recipe: pages/home.py lays it out, the meeting
 pack's cards, board and summary slides render it, the benchmark times it.
@@ -7,6 +7,9 @@ pack's cards, board and summary slides render it, the benchmark times it.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +18,7 @@ import pandas as pd
 
 from analytics import narrative as facts_of
 from analytics import queries
-from analytics.attainment import REACHED, STATUSES
+from analytics.attainment import NEEDS_ACTION, REACHED, STATUS_SEVERITY, STATUSES
 from views import format as fmt
 from views import narrative, statuses
 from views.filters import Filters
@@ -31,6 +34,9 @@ CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview.card.elections", ("election_province_held", "election_prefecture_held", "election_county_held")),
     ("overview.card.classes", ("instructor_trainer_class_held", "youth_trainer_class_held", "capacity_class_held")),
 )
+
+# the follow-up list's columns (catalog keys overview.follow_up.col.*)
+FOLLOW_UP_COLUMNS = ("region", "indicator", "status", "gap", "change", "due")
 
 # the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
 REFERENCE = "actuals"
@@ -70,8 +76,39 @@ class Area:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """One line of the follow-up list (督办清单): a region of the level below and a target it is
+    behind on or has missed, each field final text except the codes."""
+
+    region_code: str
+    indicator_id: str
+    status: str  # one of analytics.attainment.NEEDS_ACTION
+    region: str
+    indicator: str
+    status_text: str  # the status's label with its mark
+    gap: str  # how far short, in the indicator's unit (a coverage: points, and the units short)
+    change: str  # the actual's change since last month
+    due: str  # the target's due date
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    """A target of the region or the level below that falls due in the month after the judged
+    month and is not yet reached."""
+
+    region_code: str
+    indicator_id: str
+    region: str
+    indicator: str
+    remaining: str  # target − actual, in the indicator's unit
+    due: str
+
+
+@dataclass(frozen=True)
 class HomeModel:
     filters: Filters
+    follow_up: tuple[FollowUp, ...]  # ranked: severity first, then the largest gap relative to the target
+    due_next_month: tuple[DueSoon, ...]
     cards: tuple[Card, ...]
     counts: dict[str, int]  # status → judged targets with it (every status of COUNTED)
     judged: int
@@ -83,6 +120,43 @@ class HomeModel:
     @property
     def paragraph(self) -> str:
         return narrative.paragraph(list(self.narrative), self.filters.lang)
+
+    def follow_up_columns(self) -> tuple[str, ...]:
+        """The follow-up list's column names, in the order of :meth:`follow_up_rows`."""
+        return tuple(text(f"overview.follow_up.col.{c}", self.filters.lang) for c in FOLLOW_UP_COLUMNS)
+
+    def follow_up_rows(self) -> list[tuple[str, ...]]:
+        """The follow-up list as the page's table and the pack's slide show it."""
+        return [(r.region, r.indicator, r.status_text, r.gap, r.change, r.due) for r in self.follow_up]
+
+    @property
+    def due_next_line(self) -> str:
+        """What falls due next month and is not yet reached, in one line."""
+        lang = self.filters.lang
+        if not self.due_next_month:
+            return text("overview.follow_up.due_next_none", lang)
+        items = text("overview.follow_up.sep", lang).join(
+            text(
+                "overview.follow_up.due_item",
+                lang,
+                region=d.region,
+                indicator=d.indicator,
+                due=d.due,
+                remaining=d.remaining,
+            )
+            for d in self.due_next_month
+        )
+        return text("overview.follow_up.due_next", lang, items=items)
+
+    @property
+    def follow_up_level(self) -> str:
+        """The level the list covers, in words ("各市州", "the counties")."""
+        lang = self.filters.lang
+        words = {
+            "prefecture": text("overview.follow_up.level.prefecture", lang),
+            "county": text("overview.follow_up.level.county", lang),
+        }
+        return words[self.filters.level_below]
 
 
 def view(con: duckdb.DuckDBPyConnection, f: Filters) -> HomeModel:
@@ -100,6 +174,7 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> HomeModel:
     now = _own(tables[(f.as_of, f.own_level)], f.region)
     before = _own(tables[(f.previous_month_end, f.own_level)], f.region)
     below = tables[(f.as_of, f.level_below)]
+    below_before = tables[(f.previous_month_end, f.level_below)]
     targets = statuses.target_rows(queries.targets(con, plan_year=f.plan_year), f.region)
     items = queries.plan_items(con, plan_year=f.plan_year)
     regions = queries.regions_at_level(con, level=f.level_below, within=f.region)
@@ -109,8 +184,12 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> HomeModel:
     counts = now.merge(inds[["item_no"]], left_on="indicator_id", right_index=True)
     counts = counts.merge(items[["item_no", "area_no"]], on="item_no")
     area_counts = counts.groupby(["area_no", "status"]).size().rename("n").reset_index()
+    names = _region_names(regions, f.lang)
+    names[f.region] = _region_name(con, f)
     return HomeModel(
         filters=f,
+        follow_up=tuple(_follow_up(below, below_before, inds, names, lang)),
+        due_next_month=tuple(_due_next_month(pd.concat([now, below]), inds, names, f)),
         cards=_cards(now, before, inds, targets, lang),
         counts={s: n[s] for s in COUNTED},
         judged=len(judged),
@@ -123,6 +202,111 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> HomeModel:
 
 def _own(table: pd.DataFrame, region: str) -> pd.DataFrame:
     return table[table["region_code"] == region].reset_index(drop=True)
+
+
+def _region_names(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """region code → its name in ``lang`` (the Chinese name where there is no other)."""
+    return dict(zip(regions["region_code"], regions[name_col("name", lang)].fillna(regions["name_zh"]), strict=True))
+
+
+def _region_name(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    above = queries.regions_at_level(con, level=f.own_level, within=f.region)
+    return _region_names(above, f.lang).get(f.region, f.region)
+
+
+def _ind(inds: pd.DataFrame, i: str) -> dict[str, Any]:
+    return {str(c): x for c, x in inds.loc[i].items()}
+
+
+def relative_gap(gap: object, target: object) -> float:
+    """How far short relative to the target (the follow-up list's second key); 0 where unknown."""
+    if gap is None or pd.isna(gap):  # type: ignore[call-overload]
+        return 0.0
+    g = float(gap)  # type: ignore[arg-type]
+    if target is None or pd.isna(target) or not float(target):  # type: ignore[call-overload,arg-type]
+        return g
+    return g / abs(float(target))  # type: ignore[arg-type]
+
+
+def _gap_text(r: Mapping[Any, Any], inds: pd.DataFrame, lang: str) -> str:
+    """The gap in the indicator's unit; a coverage also says how many villages or families short."""
+    ind = _ind(inds, str(r["indicator_id"]))
+    words = fmt.gap(r["gap"], ind, lang)
+    denominator, den_id = r.get("denominator"), ind.get("denominator_id")
+    if str(ind["target_rule"]) != "coverage" or words == fmt.MISSING or denominator is None or pd.isna(denominator):
+        return words
+    short = math.ceil(round(float(r["gap"]) * float(denominator), 6))
+    if short <= 0:
+        return words
+    unit = str(inds.loc[den_id, f"unit_{lang}"]) if isinstance(den_id, str) and den_id in inds.index else ""
+    return text("overview.follow_up.coverage_gap", lang, points=words, n=f"{short:,}", unit=unit)
+
+
+def _follow_up(
+    below: pd.DataFrame, before: pd.DataFrame, inds: pd.DataFrame, names: dict[str, str], lang: str
+) -> list[FollowUp]:
+    """Every region × target of the level below that needs action, worst first: missed and overdue
+    before behind before at risk, then the largest gap relative to the target. Each region's own
+    row of an every-region rule is its share; the region above's row is not listed again."""
+    rows = below[below["status"].isin(NEEDS_ACTION)].to_dict("records")
+    rows.sort(
+        key=lambda r: (
+            STATUS_SEVERITY[str(r["status"])],
+            -relative_gap(r["gap"], r["target"]),
+            str(r["region_code"]),
+            str(r["indicator_id"]),
+        )
+    )
+    prev = {(str(r["region_code"]), str(r["indicator_id"])): r["actual"] for r in before.to_dict("records")}
+    out = []
+    for r in rows:
+        i, code = str(r["indicator_id"]), str(r["region_code"])
+        ind = _ind(inds, i)
+        out.append(
+            FollowUp(
+                region_code=code,
+                indicator_id=i,
+                status=str(r["status"]),
+                region=names.get(code, code),
+                indicator=str(ind[name_col("name", lang)]),
+                status_text=statuses.label(str(r["status"]), lang),
+                gap=_gap_text(r, inds, lang),
+                change=fmt.change(r["actual"], prev.get((code, i)), ind, lang),
+                due=fmt.date(r["due_date"], lang),
+            )
+        )
+    return out
+
+
+def next_month(judged_on: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the month after the judged month."""
+    first = (judged_on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _due_next_month(table: pd.DataFrame, inds: pd.DataFrame, names: dict[str, str], f: Filters) -> list[DueSoon]:
+    """Targets of the region and the level below due in the month after the judged one, not yet reached."""
+    first, last = next_month(f.judged_on)
+    due = pd.to_datetime(table["due_date"]).dt.date
+    mine = table[(due >= first) & (due <= last) & ~table["status"].isin([*REACHED, "no_target"])]
+    mine = mine.sort_values(["due_date", "region_code", "indicator_id"])
+    out = []
+    for r in mine.to_dict("records"):
+        i, code = str(r["indicator_id"]), str(r["region_code"])
+        ind = _ind(inds, i)
+        target, actual = r["target"], r["actual"]
+        remaining = None if pd.isna(target) else float(target) - (0.0 if pd.isna(actual) else float(actual))
+        out.append(
+            DueSoon(
+                code,
+                i,
+                names.get(code, code),
+                str(ind[name_col("name", f.lang)]),
+                fmt.gap(remaining, ind, f.lang),
+                fmt.date(r["due_date"], f.lang),
+            )
+        )
+    return out
 
 
 def _basis(i: str, inds: pd.DataFrame, targets: dict[str, dict[str, object]], lang: str) -> list[str]:
