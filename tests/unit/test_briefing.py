@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 JUNE = dt.date(2023, 6, 30)
 DECEMBER = dt.date(2023, 12, 31)
-KINDS = ["title", "cards", "board", "map", *["area"] * 9, "highlights", "highlights", "summary"]
+KINDS = ["title", "follow_up", "cards", "board", "map", *["area"] * 9, "highlights", "highlights", "summary"]
 
 
 @pytest.fixture(scope="module")
@@ -161,11 +161,11 @@ def test_cli_takes_a_prefecture_by_code_or_name(con: duckdb.DuckDBPyConnection) 
 def test_pack_has_every_slide_the_meeting_asks_for(june_zh: Pack) -> None:
     assert [s.kind for s in june_zh.slides] == KINDS
     assert june_zh.demo and june_zh.demo_label == catalog("zh")["briefing.demo_label"]
-    board = june_zh.slides[2].board
+    board = june_zh.slides[3].board
     assert len(board) == 9 and sum(len(row.chips) for row in board) == 33
     assert [c.item_no for row in board for c in row.chips] == list(range(1, 34))
-    assert len(june_zh.slides[1].cards) == 8  # the overview's seven and the status counts
-    assert len(june_zh.slides[3].table.rows) == 14  # type: ignore[union-attr]  # every prefecture ranked
+    assert len(june_zh.slides[2].cards) == 8  # the overview's seven and the status counts
+    assert len(june_zh.slides[4].table.rows) == 14  # type: ignore[union-attr]  # every prefecture ranked
     assert {c.key for c in june_zh.charts} == {"map", "childcare", "training", "summary"}
 
 
@@ -189,7 +189,7 @@ def _coverage(prefecture: str | None, as_of: dt.date) -> float:
 @pytest.mark.parametrize("region", ["430000", "430100", "433100"])
 def test_instructor_card_matches_the_parquet_files(con: duckdb.DuckDBPyConnection, region: str) -> None:
     pack = build_pack(con.cursor(), Request("zh", 2023, JUNE, region), data_dir=DATA)
-    card = next(c for c in pack.slides[1].cards if c.title == catalog("zh")["overview.card.instructors"])
+    card = next(c for c in pack.slides[2].cards if c.title == catalog("zh")["overview.card.instructors"])
     assert card.value == f"{_coverage(None if region == '430000' else region, JUNE):.1%}"
 
 
@@ -218,7 +218,7 @@ def test_headline_cards_and_summary_are_what_the_overview_page_shows(
     assert not at.exception
     shown = [m.groupdict() for h in at.get("html") for m in CARD.finditer(h.proto.body)]
     pack = build_pack(con.cursor(), Request(lang, 2023, as_of, region), data_dir=DATA)
-    cards = pack.slides[1].cards[:7]
+    cards = pack.slides[2].cards[:7]
     assert [{"title": c.title, "value": c.value} for c in cards] == shown
     paragraph = "".join(pack.slides[-1].paragraphs) if lang == "zh" else " ".join(pack.slides[-1].paragraphs)
     assert paragraph in [m.value for m in at.markdown]
@@ -234,6 +234,7 @@ def test_a_pack_of_other_data_builds_and_renders(tiny_dir: Path, tiny_con: duckd
     pack = build_pack(tiny_con.cursor(), Request("en", 2023, JUNE), data_dir=tiny_dir)
     assert [s.kind for s in pack.slides] == [
         "title",
+        "follow_up",
         "cards",
         "board",
         "map",
@@ -247,9 +248,9 @@ def test_a_pack_of_other_data_builds_and_renders(tiny_dir: Path, tiny_con: duckd
     Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
     images = {c.key: buffer.getvalue() for c in pack.charts}
     deck = Presentation(io.BytesIO(to_pptx.render_pptx(pack, images)))
-    assert len(deck.slides) == 8
+    assert len(deck.slides) == 9
     page = to_html.render_html(pack, images)
-    assert page.count('<section class="slide">') == 8
+    assert page.count('<section class="slide">') == 9
     assert catalog("en")["briefing.demo_label"] not in page
 
 
@@ -279,7 +280,7 @@ def test_pptx_slides_titles_date_and_text(files: tuple[Pack, dict[str, bytes]]) 
 
     pack, out = files
     deck = Presentation(io.BytesIO(out["pptx"]))
-    assert len(deck.slides) == len(pack.slides) == 16
+    assert len(deck.slides) == len(pack.slides) == 17
     assert round(deck.slide_width / deck.slide_height, 2) == round(16 / 9, 2)
     titles = [s.shapes.title.text for s in deck.slides]
     assert titles == [s.title for s in pack.slides]
@@ -287,10 +288,10 @@ def test_pptx_slides_titles_date_and_text(files: tuple[Pack, dict[str, bytes]]) 
         text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
         assert JUNE.isoformat() in text, f"slide {i + 1} has no as-of date"
         assert pack.demo_label in text, f"slide {i + 1} has no demo label"
-        assert f"{i + 1} / 16" in text
+        assert f"{i + 1} / 17" in text
     # the overview's headline number, as text on the cards slide
-    cards_text = "\n".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
-    for card in pack.slides[1].cards:
+    cards_text = "\n".join(sh.text_frame.text for sh in deck.slides[2].shapes if sh.has_text_frame)
+    for card in pack.slides[2].cards:
         assert card.value in cards_text
     # Chinese as real text, every run naming its East Asian font
     runs = [
@@ -300,10 +301,12 @@ def test_pptx_slides_titles_date_and_text(files: tuple[Pack, dict[str, bytes]]) 
     for r in runs:
         ea = r._r.find(qn("a:rPr")).find(qn("a:ea"))
         assert ea is not None and ea.get("typeface") == "Noto Sans CJK SC", r.text
-    # tables are tables: the league and the nine areas
+    # tables are tables: the follow-up list, the league and the nine areas
     tables = [sh for s in deck.slides for sh in s.shapes if sh.has_table]
-    assert len(tables) == 10
-    league = tables[0].table
+    assert len(tables) == 11
+    follow_up = tables[0].table
+    assert [follow_up.cell(0, c).text for c in range(6)] == list(pack.slides[1].table.columns)  # type: ignore[union-attr]
+    league = tables[1].table
     assert league.cell(1, 1).text and len(league.rows) == 15
 
 
@@ -327,7 +330,7 @@ def test_pdf_pages_text_fonts_and_images(files: tuple[Pack, dict[str, bytes]]) -
 
     pack, out = files
     pdf = PdfReader(io.BytesIO(out["pdf"]))
-    assert len(pdf.pages) == 16
+    assert len(pdf.pages) == 17
     for i, page in enumerate(pdf.pages):
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((960, 540), abs=1)
         text = page.extract_text()
@@ -336,8 +339,11 @@ def test_pdf_pages_text_fonts_and_images(files: tuple[Pack, dict[str, bytes]]) -
     assert "湖南省计划生育协会2023年工作要点落实情况" in first
     # look-alike Kangxi radicals in place of 生 or 长 would mean a font whose text cannot be searched
     assert not re.search("[\u2e80-\u2fdf]", "".join(p.extract_text() for p in pdf.pages))
-    cards = pdf.pages[1].extract_text()
-    for card in pack.slides[1].cards:
+    # the follow-up list's rows on page 2, as text
+    follow_up = pdf.pages[1].extract_text()
+    assert all(r[0] in follow_up and r[3] in follow_up for r in pack.slides[1].table.rows)  # type: ignore[union-attr]
+    cards = pdf.pages[2].extract_text()
+    for card in pack.slides[2].cards:
         assert card.value in cards
     assert [o.title for o in pdf.outline] == [s.title for s in pack.slides]  # a bookmark per slide
     # every font is embedded: a font file, or Type 3 glyphs drawn in the file itself

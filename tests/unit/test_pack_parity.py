@@ -86,14 +86,14 @@ def _fields(card: Any) -> tuple[str, str, str, str]:
 def test_cards_board_and_summary_are_the_overviews_model(views: dict, key: tuple) -> None:
     pack, models = views[key]
     home = models["home"]
-    cards = pack.slides[1].cards
+    cards = pack.slides[2].cards
     assert [(*_fields(c), c.lines) for c in cards[:7]] == [(*_fields(c), c.lines) for c in home.cards]
     counts = cards[7]
     assert counts.value == str(home.judged) == str(sum(home.counts.values()))
     shown = [s for s in home.counts if home.counts[s]]
     assert counts.line_status == tuple(shown)
     assert [line.rsplit(" ", 1)[1] for line in counts.lines] == [str(home.counts[s]) for s in shown]
-    board = pack.slides[2].board
+    board = pack.slides[3].board
     assert [[(c.item_no, c.title, c.status, c.label, c.due) for c in row.chips] for row in board] == [
         [(c.item_no, c.title, c.status, c.label, c.due) for c in area.chips] for area in home.board
     ]
@@ -257,7 +257,7 @@ def test_pack_figures_against_pandas(views: dict, key: tuple) -> None:
     texts = catalog(lang)
     # instructor coverage: the region's own on the cards and training slides …
     share = _coverage(as_of, "prefecture_code" if region != PROVINCE else "")[region]
-    overview = next(c for c in pack.slides[1].cards if c.title == texts["overview.card.instructors"])
+    overview = next(c for c in pack.slides[2].cards if c.title == texts["overview.card.instructors"])
     training = _slide(pack, "briefing.training.title").cards[0]
     assert overview.value == training.value == f"{share:.1%}"
     # … and every prefecture's in the league (the province's view)

@@ -44,6 +44,7 @@ from views.regions import short_name
 
 __all__ = ["DEFAULT_INDICATOR", "Request", "build_pack", "plain"]
 
+FOLLOW_UP_ROWS = 15  # rows of the follow-up list on its slide; the rest are counted in the note
 LAGGING_SHOWN = 4  # names of lagging regions written out per indicator before "and N more"
 AREA_NUMERALS = "一二三四五六七八九"
 
@@ -131,6 +132,7 @@ class _Builder:
         demo = self.manifest.demo
         slides = [
             self.title_slide(title),
+            self.follow_up_slide(),
             self.cards_slide(),
             self.board_slide(),
             self.map_slide(),
@@ -182,6 +184,32 @@ class _Builder:
         if value is None or pd.isna(value):  # type: ignore[call-overload]
             return None
         return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+
+    # --------------------------------------------------------------------------- follow-up list (views/home.py)
+
+    def follow_up_slide(self) -> Slide:
+        """The overview's follow-up list, worst first as the page ranks it, and what falls due next month."""
+        home = self.home
+        rows = home.follow_up_rows()
+        shown = rows[:FOLLOW_UP_ROWS]
+        notes = [self.t("briefing.follow_up.more", n=len(rows) - len(shown))] if len(rows) > len(shown) else []
+        if not rows:
+            notes.append(self.t("overview.follow_up.none", level=home.follow_up_level))
+        notes.append(home.due_next_line)
+        table = Table(
+            columns=home.follow_up_columns(),
+            rows=tuple(shown),
+            widths=(2.2, 3.4, 1.3, 2.6, 1.5, 1.6) if self.lang == "zh" else (2.0, 3.6, 1.5, 2.4, 1.5, 1.3),
+            align=("l", "l", "l", "r", "r", "r"),
+            status=tuple(r.status for r in home.follow_up[: len(shown)]),
+            status_col=2,
+        )
+        return Slide(
+            kind="follow_up",
+            title=self.t("briefing.follow_up.title", level=home.follow_up_level),
+            table=fitted(table, layout.AREA_TABLE, max_pt=12.5),
+            note=("　" if self.lang == "zh" else " ").join(notes),
+        )
 
     # --------------------------------------------------------------------------- cards (views/home.py)
 

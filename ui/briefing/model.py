@@ -16,7 +16,7 @@ from ui.briefing.layout import Box
 from views import home
 
 # slide kinds, each drawn by one function per renderer
-KINDS = ("title", "cards", "board", "map", "area", "highlights", "summary")
+KINDS = ("title", "follow_up", "cards", "board", "map", "area", "highlights", "summary")
 
 
 @dataclass(frozen=True)

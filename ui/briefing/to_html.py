@@ -250,7 +250,7 @@ def slide_html(pack: Pack, i: int, s: Slide, images: Mapping[str, bytes]) -> str
                 parts.append(picture(s.chart.box, images[s.chart.key], s.chart.alt))
             if s.table is not None:
                 parts.append(table(layout.LEAGUE, s.table))
-        elif s.kind == "area":
+        elif s.kind in ("area", "follow_up"):  # a table and a note
             if s.table is not None:
                 parts.append(table(layout.AREA_TABLE, s.table))
         elif s.kind == "highlights":

@@ -397,7 +397,7 @@ def render_pptx(pack: Pack, images: Mapping[str, bytes]) -> bytes:
             draw_board(slide, pack, s)
         elif s.kind == "map":
             draw_map(slide, pack, s, images)
-        elif s.kind == "area":
+        elif s.kind in ("area", "follow_up"):  # a table and a note
             draw_area(slide, pack, s)
         elif s.kind == "highlights":
             draw_highlights(slide, pack, s, images)
