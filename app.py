@@ -16,7 +16,7 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
-from ui import auth
+from ui import auth, layout_css
 from ui.components import presentation_mode
 from ui.i18n import t
 from ui.nav import PAGES, PageSpec
@@ -28,6 +28,7 @@ HERE = Path(__file__).parent
 st.set_page_config(
     page_title="湖南省计生协工作要点监测", page_icon=str(HERE / "ui" / "static" / "favicon.png"), layout="wide"
 )
+layout_css.inject()  # the phone layout, the notice tag, the scorecard's two drawings: once, before any page
 
 
 def _page(spec: PageSpec, *, visible: bool) -> st.Page:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import cached, maps
 from ui.charts import attainment as charts
-from ui.components import indicator_info, page_header, show_chart, status_legend
+from ui.components import indicator_info, page_header, scorecard_list_html, show_chart, status_legend
 from ui.downloads import download_buttons
 from ui.i18n import t
 from ui.state import Filters, current_filters, page_choice
@@ -107,25 +107,40 @@ def render(f: Filters) -> None:
                 ),
                 "status": t("attainment.col.status"),
             },
+            # the status beside the name: a narrow screen scrolls the figures, never the status
+            column_order=("rank", "region", "status", "pace", "actual", "expected"),
             height=min(38 + 35 * len(shown.league), 560),
         )
 
     card = model.scorecard
     st.subheader(card.title)
-    show_chart(
-        cached.figure(
-            f.data_version,
-            charts.scorecard,
-            card.table,
-            region_labels=card.region_labels,
-            indicator_labels=card.indicator_labels,
-            status_labels=card.status_labels,
-            cell_text=card.cell_text,
-        ),
-        key="attainment_scorecard",
-        filters=f,
-    )
-    st.caption(t("attainment.scorecard_note"))
+    # both drawings; ui/layout_css shows the grid above 640 px and the traffic-light list below
+    with st.container(key="fpa_desktop_scorecard"):
+        show_chart(
+            cached.figure(
+                f.data_version,
+                charts.scorecard,
+                card.table,
+                region_labels=card.region_labels,
+                indicator_labels=card.indicator_labels,
+                status_labels=card.status_labels,
+                cell_text=card.cell_text,
+            ),
+            key="attainment_scorecard",
+            filters=f,
+        )
+        st.caption(t("attainment.scorecard_note"))
+    with st.container(key="fpa_phone_scorecard"):
+        st.html(
+            scorecard_list_html(
+                card.table,
+                region_labels=card.region_labels,
+                indicator_labels=card.indicator_labels,
+                status_labels=card.status_labels,
+                cell_text=card.cell_text,
+                level_name=model.level_name,
+            )
+        )
     download_buttons(
         model.download.table, model.download.basename, key="attainment_table", notes=list(model.download.notes)
     )

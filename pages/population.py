@@ -17,18 +17,18 @@ from analytics import population as P
 from analytics.queries import PROVINCE_CODE
 from ui import cached
 from ui.charts import population as charts
-from ui.components import page_header
+from ui.components import CHART_CONFIG, page_header
 from ui.downloads import download_buttons
 from ui.i18n import t
 from ui.state import Filters, current_filters, page_choice
 from views import population as population_view
 from views.population import PopulationModel
 
-CONFIG = {"displaylogo": False}
+CONFIG = CHART_CONFIG  # no toolbar (ui.components)
 
 
 def render(filters: Filters) -> None:
-    page_header("population.title", filters)
+    page_header("population.title", filters, demo_only_association=True)
     st.markdown(t("population.intro"))
     v = population_view
     model: PopulationModel = cached.view(

@@ -447,8 +447,7 @@ def sidebar(user: User, data_version: str) -> None:
         st.caption(t("auth.session_note", **_session_numbers()))
 
 
-def demo_banner() -> None:
-    """The local demo mode's label, beside the demo-data banner (ui.components.page_header)."""
+def in_demo_mode() -> bool:
+    """The local demo mode (no users configured): said by a tag on every page (ui.components.page_header)."""
     user = st.session_state.get(USER_KEY)
-    if user is not None and user.demo:
-        st.warning(t("auth.demo_mode"), icon=":material/lock_open:")
+    return user is not None and bool(user.demo)

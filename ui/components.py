@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,17 +13,21 @@ import streamlit as st
 from ui import auth, cached
 from ui.i18n import current_lang, t
 from ui.state import Filters
-from ui.theme import DASHED, STATUS_COLORS, STATUS_ORDER
+from ui.theme import DASHED, STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_TEXT
 from views import statuses
 
 
-def page_header(title_key: str, filters: Filters, **values: object) -> None:
-    """Page title, the demo label when the exports are demo, and what the figures are as of."""
+def page_header(title_key: str, filters: Filters, *, demo_only_association: bool = False, **values: object) -> None:
+    """Page title, one small tag for the demo data and the local trial mode (the full text on a
+    tap), and what the figures are as of.
+
+    ``demo_only_association``: the page's own figures are real and only the association's progress
+    figures on it are demo (the population page); else the page's progress figures are demo.
+    """
     st.title(t(title_key, **values))
-    manifest = cached.manifest(filters.data_version)
-    if manifest.demo:
-        st.warning(t("demo.banner"), icon=":material/science:")
-    auth.demo_banner()  # the local demo mode (no users configured) says so on every page
+    shown = notices(filters, demo_only_association=demo_only_association)
+    if shown:
+        st.html(notice_html(shown))
     status = cached.data_status(filters.data_version)
     through = _date(status["progress_through"].iloc[0]) if len(status) else None
     reported = _date(status["last_reported_at"].iloc[0]) if len(status) else None
@@ -34,6 +38,33 @@ def page_header(title_key: str, filters: Filters, **values: object) -> None:
             through=through or t("data.none"),
             reported=reported or t("data.none"),
         )
+    )
+
+
+def notices(filters: Filters, *, demo_only_association: bool = False) -> list[tuple[str, str]]:
+    """(tag, full text) of each notice the page carries: the exports are demo data; the app runs
+    in the local trial mode (no users configured)."""
+    out = []
+    if cached.manifest(filters.data_version).demo:
+        if demo_only_association:
+            out.append((t("demo.population.tag"), t("demo.population.banner")))
+        else:
+            out.append((t("demo.tag"), t("demo.banner")))
+    if auth.in_demo_mode():
+        out.append((t("auth.demo_tag"), t("auth.demo_mode")))
+    return out
+
+
+def notice_html(shown: list[tuple[str, str]]) -> str:
+    """The notices as one line of small tags; a tap or click opens the full texts (a hover
+    tooltip, the ``title``, never shows on a phone)."""
+    tags = "".join(f'<span class="fpa-tag">{html.escape(tag)}</span>' for tag, _ in shown)
+    full = "".join(f"<p>{html.escape(text)}</p>" for _, text in shown)
+    tip = html.escape(" ".join(text for _, text in shown), quote=True)
+    return (
+        f'<details class="fpa-notice" title="{tip}"><summary>{tags}'
+        f'<span class="fpa-more">{html.escape(t("notice.more"))}</span></summary>'
+        f'<div class="fpa-notice-body">{full}</div></details>'
     )
 
 
@@ -135,7 +166,7 @@ def kpi_card(
         f'<div style="border:1px solid #d0d7de;border-left:8px solid {color};border-radius:8px;'
         f'padding:10px 12px;height:100%;background:white">'
         f'<div style="font-size:0.95rem;color:#1f2328;font-weight:600;min-height:2.6em">{title}</div>'
-        f'<div style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">{value}</div>'
+        f'<div class="fpa-card-value" style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">{value}</div>'
         f'<div style="margin:4px 0 6px">{statuses.chip_html(status, status_text or status_label(status))}</div>'
         f"{body}</div>"
     )
@@ -163,6 +194,10 @@ def presentation_mode() -> None:
     st.button(t("present.exit"), key="app_present_exit", on_click=leave, icon=":material/close_fullscreen:")
 
 
+# no toolbar: on a phone it covers the legend, on a projector nobody uses it (a download is on the page)
+CHART_CONFIG: Final = {"displaylogo": False, "displayModeBar": False}
+
+
 def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) -> object:
     """``st.plotly_chart`` with the house settings; in presentation mode taller, larger type.
 
@@ -171,4 +206,54 @@ def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) 
     if filters.present:
         fig = go.Figure(fig)
         fig.update_layout(height=max(int(fig.layout.height or 0), 720), font={"size": 20})
-    return st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)  # type: ignore[arg-type]
+    return st.plotly_chart(fig, key=key, config=CHART_CONFIG, **kwargs)  # type: ignore[arg-type]
+
+
+# the statuses a phone's scorecard list names under each region (worst first)
+SCORECARD_ISSUES: Final = ("missed", "overdue_no_report", "behind", "at_risk")
+
+
+def scorecard_list_html(
+    table: pd.DataFrame,
+    *,
+    region_labels: Mapping[str, str],
+    indicator_labels: Mapping[str, str],
+    status_labels: Mapping[str, str],
+    cell_text: Mapping[tuple[str, str], str],
+    level_name: str,
+) -> str:
+    """The scorecard for a phone: one row per region, its name, a numbered square per indicator in
+    the status's colour with the status's mark, then the indicators behind (or worse) by name.
+    ``table`` and the labels are ``views.attainment.Scorecard``'s, as the grid draws them."""
+    status = table.set_index(["region_code", "indicator_id"])["status"]
+    inds = list(indicator_labels)
+    rows = []
+    for region, name in region_labels.items():
+        cells, issues = [], []
+        for n, ind in enumerate(inds, start=1):
+            s = str(status.get((region, ind), "no_target"))
+            border = "1px dashed #8c959f" if s in DASHED else f"1px solid {STATUS_COLORS[s]}"
+            tip = html.escape(f"{n}. {indicator_labels[ind]} · {status_labels[s]} {cell_text.get((region, ind), '')}")
+            cells.append(
+                f'<span class="fpa-sc-cell" title="{tip}" style="background:{STATUS_COLORS[s]};'
+                f'color:{STATUS_TEXT[s]};border:{border}">{html.escape(STATUS_MARK[s])}</span>'
+            )
+            if s in SCORECARD_ISSUES:
+                issues.append((SCORECARD_ISSUES.index(s), n, ind, s))
+        said = "；".join(
+            f"{n}. {html.escape(indicator_labels[ind])} {html.escape(cell_text.get((region, ind)) or STATUS_MARK[s])}"
+            for _, n, ind, s in sorted(issues)
+        )
+        rows.append(
+            f'<div class="fpa-sc-row"><div class="fpa-sc-name">{html.escape(name)}</div>'
+            f'<div class="fpa-sc-cells">{"".join(cells)}</div>'
+            f'<div class="fpa-sc-issues">{said or html.escape(t("attainment.scorecard_list_ok"))}</div></div>'
+        )
+    keys = "".join(f"<div>{n}. {html.escape(indicator_labels[i])}</div>" for n, i in enumerate(inds, start=1))
+    return (
+        f'<div class="fpa-sc-list">{"".join(rows)}'
+        f'<details class="fpa-sc-keys" style="font-size:0.8rem;color:#57606a;margin-top:6px">'
+        f"<summary>{html.escape(t('attainment.scorecard_list_keys'))}</summary>{keys}</details>"
+        f'<div style="font-size:0.8rem;color:#57606a;margin-top:4px">'
+        f"{html.escape(t('attainment.scorecard_list_note', level=level_name))}</div></div>"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,16 @@ def test_page_renders_without_exception(spec, lang: str) -> None:
     assert not at.exception, [e.message for e in at.exception]
     titles = [m.value for m in at.title]
     assert titles, "the page has no title"
-    # the demo label is on every page that shows demo exports
-    demo_text = catalog(lang)["demo.banner"]
-    assert any(w.value == demo_text for w in at.warning)
+    # the demo label is on every page that shows demo exports: one small tag, its full text on a tap;
+    # the population page says that only the association's figures are demo
+    words = catalog(lang)
+    demo = "demo.population" if spec.url_path == "population" else "demo"
+    tags = [h.proto.body for h in at.get("html") if 'class="fpa-notice"' in h.proto.body]
+    assert len(tags) == 1, f"one notice tag under the title, not {len(tags)}"
+    assert escape(words[f"{demo}.tag"]) in tags[0] and escape(words[f"{demo}.banner"]) in tags[0], tags[0]
+    if spec.url_path == "population":
+        assert escape(words["demo.banner"]) not in tags[0], "the population page's figures are not generated"
+    assert not [w.value for w in at.warning if w.value in (words["demo.banner"], words["auth.demo_mode"])]
 
 
 def labels(at: AppTest) -> list[tuple[str, str]]:

@@ -135,5 +135,8 @@ def test_an_admin_opening_the_users_page_by_address_gets_it(
 def test_demo_mode_is_labelled(new_tab: Callable[..., AppPage]) -> None:
     """The shared server runs without users: the local demo mode says so, and there is no sign-in."""
     tab = new_tab().open("/population", lang="zh")
-    assert tab.page.get_by_text(ZH["auth.demo_mode"], exact=True).is_visible()
+    notice = tab.page.locator('[data-testid="stMain"] details.fpa-notice')
+    assert notice.get_by_text(ZH["auth.demo_tag"], exact=True).is_visible()
+    notice.locator("summary").click()  # the tag opens on a click (a tap on a phone) to the full text
+    assert notice.get_by_text(ZH["auth.demo_mode"], exact=True).is_visible()
     assert ZH["auth.demo_sidebar"] in tab.area("sidebar").inner_text()

@@ -310,8 +310,13 @@ def test_page(spec: PageSpec, lang: str, new_tab, screenshot_dir: Path) -> None:
     tab.check_no_exception()
     assert tab.page.locator('[data-testid="stMain"] h1').first.is_visible(), "no page title (h1)"
     assert tab.title()
-    banner = t("demo.banner", lang)
-    assert tab.page.get_by_text(banner, exact=True).is_visible(), f"the demo banner is not shown: {banner}"
+    # the demo data and the trial mode: one small tag under the title; a click opens the full text
+    demo = "demo.population" if spec.url_path == "population" else "demo"
+    notice = tab.page.locator('[data-testid="stMain"] details.fpa-notice')
+    assert notice.count() == 1, "one notice tag under the title"
+    tag = t(f"{demo}.tag", lang)
+    assert notice.get_by_text(tag, exact=True).is_visible(), f"the demo tag is not shown: {tag}"
+    assert not notice.get_by_text(t(f"{demo}.banner", lang), exact=True).is_visible(), "the full text folds away"
     empty = [i for i, n in enumerate(marks) if n == 0]
     assert not empty, f"plotly charts drawn without marks (empty frames), by position on the page: {empty} of {marks}"
     assert tab.url_params.get("lang") == lang
