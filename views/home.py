@@ -36,7 +36,9 @@ CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # the follow-up list's columns (catalog keys overview.follow_up.col.*)
-FOLLOW_UP_COLUMNS = ("region", "indicator", "status", "gap", "change", "due")
+# region, then how far short and the verdict: on a phone's first screen the gap must not be the
+# column cut off at the right edge
+FOLLOW_UP_COLUMNS = ("region", "gap", "status", "indicator", "change", "due")
 
 # the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
 REFERENCE = "actuals"
@@ -127,7 +129,7 @@ class HomeModel:
 
     def follow_up_rows(self) -> list[tuple[str, ...]]:
         """The follow-up list as the page's table and the pack's slide show it."""
-        return [(r.region, r.indicator, r.status_text, r.gap, r.change, r.due) for r in self.follow_up]
+        return [(r.region, r.gap, r.status_text, r.indicator, r.change, r.due) for r in self.follow_up]
 
     @property
     def due_next_line(self) -> str:

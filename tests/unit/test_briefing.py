@@ -202,7 +202,7 @@ def test_money_is_counted_in_wan_yuan_in_chinese_and_whole_yuan_in_english() -> 
 
 CARD = re.compile(
     r'font-weight:600;min-height:2.6em">(?P<title>[^<]*)</div>'
-    r'<div style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">(?P<value>[^<]*)</div>'
+    r'<div (?:class="[^"]*" )?style="font-size:1.9rem;font-weight:700;color:#1f2328;line-height:1.2">(?P<value>[^<]*)</div>'
 )
 
 

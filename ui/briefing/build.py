@@ -199,8 +199,8 @@ class _Builder:
         table = Table(
             columns=home.follow_up_columns(),
             rows=tuple(shown),
-            widths=(2.2, 3.4, 1.3, 2.6, 1.5, 1.6) if self.lang == "zh" else (2.0, 3.6, 1.5, 2.4, 1.5, 1.3),
-            align=("l", "l", "l", "r", "r", "r"),
+            widths=(2.2, 2.6, 1.3, 3.4, 1.5, 1.6) if self.lang == "zh" else (2.0, 2.4, 1.5, 3.6, 1.5, 1.3),
+            align=("l", "r", "l", "l", "r", "r"),
             status=tuple(r.status for r in home.follow_up[: len(shown)]),
             status_col=2,
         )
