@@ -309,7 +309,7 @@ def evaluate(
 
     Returns one row per (indicator, region) with :data:`ATTAINMENT_COLUMNS`.
     """
-    return Judge(
+    judged = Judge(
         indicators, targets, placement, plan_year=plan_year, schedules=schedules, thresholds=thresholds
     ).evaluate(
         actuals,
@@ -318,8 +318,8 @@ def evaluate(
         region_codes=region_codes,
         level_actuals=level_actuals,
         baselines=baselines,
-        reached_on=reached_on,
     )
+    return mark_late(judged, reached_on or {})
 
 
 class Judge:
@@ -390,15 +390,14 @@ class Judge:
         region_codes: list[str],
         level_actuals: dict[str, pd.DataFrame] | None = None,
         baselines: Mapping[tuple[str, str], float] | None = None,
-        reached_on: Mapping[tuple[str, str], dt.date] | None = None,
         only: set[str] | None = None,
     ) -> pd.DataFrame:
-        """:func:`evaluate` for one date and level, with the plan prepared.
+        """:func:`evaluate` for one date and level, with the plan prepared, without reach dates:
+        a target reached reads done; :func:`mark_late` marks those reached after their due date.
 
         ``only``: judge these indicators only (the others are left out of the result).
         """
         baselines = baselines or {}
-        reached_on = reached_on or {}
         judged_on = judged_date(as_of, self.plan_year)
         act = _by_key(actuals, ("actual", "n_rows", "numerator", "denominator"))
         lower = {
@@ -462,7 +461,6 @@ class Judge:
                         whole=whole,
                     )
                 )
-                reached = reached_on.get((ind_id, code))
                 due_reached = judged_on >= due
                 status = judge(
                     actual,
@@ -470,7 +468,6 @@ class Judge:
                     expected,
                     has_data=bool(has_data),
                     due_reached=due_reached,
-                    reached_late=reached is not None and reached > due,
                     target_rule=rule,
                     thresholds=self.thresholds,
                 )
@@ -492,11 +489,32 @@ class Judge:
                 cols["regions_unreported"].append(regions_unreported)
                 cols["phasing"].append(phasing if target is not None else None)
                 cols["judged_on"].append(judged_on)
-                cols["reached_on"].append(reached if status == "done_late" else None)
+                cols["reached_on"].append(None)  # set by mark_late
                 cols["gap"].append(_gap(actual, target, expected, status))
         if not cols["indicator_id"]:
             return pd.DataFrame([], columns=ATTAINMENT_COLUMNS)
         return pd.DataFrame(cols, columns=ATTAINMENT_COLUMNS)
+
+
+def mark_late(table: pd.DataFrame, reached_on: Mapping[tuple[str, str], dt.date]) -> pd.DataFrame:
+    """``table`` (judged by :meth:`Judge.evaluate`) with each target reached only after its due
+    date turned from done into done_late and its reach date set (``judge``'s calendar rule: a
+    target done on or after its due date is done late when first reached after it)."""
+    if not reached_on or table.empty:
+        return table
+    keys = list(zip(table["indicator_id"], table["region_code"], strict=True))
+    when = [reached_on.get((str(i), str(c))) for i, c in keys]
+    late = [
+        status == "done" and reached is not None and reached > _due(due, reached.year)
+        for status, reached, due in zip(table["status"], when, table["due_date"], strict=True)
+    ]
+    if not any(late):
+        return table
+    out = table.copy()
+    flags = pd.Series(late, index=out.index)
+    out.loc[flags, "status"] = "done_late"
+    out["reached_on"] = [r if f else old for r, f, old in zip(when, late, out["reached_on"], strict=True)]
+    return out
 
 
 def _gap(actual: float | None, target: float | None, expected: float | None, status: str) -> float | None:

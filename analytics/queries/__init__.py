@@ -222,19 +222,7 @@ def attainment_tables(
                 baselines=baselines,
             )
             reached_on = _reached_on(judge, first, when, late_dates, day, baselines)
-            out[(as_of, level)] = (
-                judge.evaluate(
-                    day.actuals(when),
-                    level_actuals=day.lower(when),
-                    as_of=when,
-                    level=level,
-                    region_codes=codes,
-                    baselines=baselines,
-                    reached_on=reached_on,
-                )
-                if reached_on
-                else first
-            )
+            out[(as_of, level)] = attainment.mark_late(first, reached_on)
     return out
 
 
