@@ -1048,11 +1048,16 @@ _STEP_EVENT = (
     "一次性事项（{what}），不可分：到期前不预期完成，到期时须完成。",
     "A one-off ({what_en}) cannot be split: nothing is expected before its due date, all of it on that date.",
 )
+
+
+def _step(what_zh: str, what_en: str) -> tuple[str, str, str]:
+    """A one-off's phasing and its reason, naming the one-off."""
+    zh, en = _STEP_EVENT
+    return ("step", zh.format(what=what_zh), en.format(what_en=what_en))
+
+
 PHASING: dict[str, tuple[str, str, str]] = {
-    "web_special_column_opened": (
-        "step",
-        *(t.format(what="开设专题专栏", what_en="opening a special column") for t in _STEP_EVENT),
-    ),
+    "web_special_column_opened": _step("开设专题专栏", "opening a special column"),
     "childcare_points_open": (
         "linear",
         "全省20个托育点可在年内陆续开放，按时间进度线性折算，应有数取整（不预期“9.9个点”）；分到市州只有1个点的，不可分，按到期一次（step）。",
@@ -1063,42 +1068,21 @@ PHASING: dict[str, tuple[str, str, str]] = {
         "资金可分批拨付，按时间进度线性折算（时间过半、任务过半）。",
         "Funds can be paid in instalments: expected grows linearly with time elapsed.",
     ),
-    "childcare_demo_institutions": (
-        "step",
-        *(
-            t.format(what="一次创建活动，上半年完成", what_en="one campaign, due in the first half")
-            for t in _STEP_EVENT
-        ),
-    ),
-    "caring_employers": (
-        "step",
-        *(
-            t.format(what="一次创建活动，上半年完成", what_en="one campaign, due in the first half")
-            for t in _STEP_EVENT
-        ),
-    ),
+    "childcare_demo_institutions": _step("一次创建活动，上半年完成", "one campaign, due in the first half"),
+    "caring_employers": _step("一次创建活动，上半年完成", "one campaign, due in the first half"),
     "instructor_coverage": (
         "linear",
         "覆盖率随各村（社区）配齐指导员逐步提高：从1月末已报水平线性增长到年底100%。",
         "Coverage rises as villages get their instructors: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
     ),
-    "instructor_trainer_class_held": (
-        "step",
-        *(t.format(what="举办一期培训班", what_en="holding one class") for t in _STEP_EVENT),
-    ),
+    "instructor_trainer_class_held": _step("举办一期培训班", "holding one class"),
     "family_health_funds_yuan": (
         "linear",
         "资金可分批投入，按时间进度线性折算（时间过半、任务过半）。",
         "Funds can be spent in instalments: expected grows linearly with time elapsed.",
     ),
-    "youth_demo_bases_new": (
-        "step",
-        *(t.format(what="每个市州新建一个基地", what_en="one new base in each prefecture") for t in _STEP_EVENT),
-    ),
-    "youth_trainer_class_held": (
-        "step",
-        *(t.format(what="下半年举办一期培训班", what_en="one class in the second half") for t in _STEP_EVENT),
-    ),
+    "youth_demo_bases_new": _step("每个市州新建一个基地", "one new base in each prefecture"),
+    "youth_trainer_class_held": _step("下半年举办一期培训班", "one class in the second half"),
     "special_family_contact_coverage": (
         "linear",
         "覆盖率逐户提高：从1月末已报水平线性增长到年底100%。",
@@ -1114,49 +1098,16 @@ PHASING: dict[str, tuple[str, str, str]] = {
         "覆盖率逐户提高：从1月末已报水平线性增长到年底100%。",
         "Coverage rises family by family: expected grows linearly from the level reported at the end of January to 100% at the year's end.",
     ),
-    "fund_performance_evaluation_done": (
-        "step",
-        *(t.format(what="上半年完成一次绩效评价", what_en="one evaluation in the first half") for t in _STEP_EVENT),
-    ),
-    "migrant_observation_meeting_held": (
-        "step",
-        *(t.format(what="召开一次观摩会", what_en="one meeting") for t in _STEP_EVENT),
-    ),
-    "study_trips_held": (
-        "step",
-        *(
-            t.format(what="赴浙江、广东的学习考察", what_en="study trips to Zhejiang and Guangdong")
-            for t in _STEP_EVENT
-        ),
-    ),
-    "election_province_held": ("step", *(t.format(what="一次换届", what_en="one election") for t in _STEP_EVENT)),
-    "election_prefecture_held": (
-        "step",
-        *(t.format(what="每个市州一次换届", what_en="one election in each prefecture") for t in _STEP_EVENT),
-    ),
-    "election_county_held": (
-        "step",
-        *(t.format(what="每个县市区一次换届", what_en="one election in each county") for t in _STEP_EVENT),
-    ),
-    "president_visits": (
-        "step",
-        *(
-            t.format(what="会长赴每个市州调研一次", what_en="one president's visit to each prefecture")
-            for t in _STEP_EVENT
-        ),
-    ),
-    "presidents_forum_held": ("step", *(t.format(what="召开一次座谈会", what_en="one forum") for t in _STEP_EVENT)),
-    "capacity_class_held": (
-        "step",
-        *(t.format(what="举办一期培训班", what_en="holding one class") for t in _STEP_EVENT),
-    ),
-    "member_day_events": (
-        "step",
-        *(
-            t.format(what="“5.29会员活动日”集中宣传服务月", what_en="the 29 May member day's campaign month")
-            for t in _STEP_EVENT
-        ),
-    ),
+    "fund_performance_evaluation_done": _step("上半年完成一次绩效评价", "one evaluation in the first half"),
+    "migrant_observation_meeting_held": _step("召开一次观摩会", "one meeting"),
+    "study_trips_held": _step("赴浙江、广东的学习考察", "study trips to Zhejiang and Guangdong"),
+    "election_province_held": _step("一次换届", "one election"),
+    "election_prefecture_held": _step("每个市州一次换届", "one election in each prefecture"),
+    "election_county_held": _step("每个县市区一次换届", "one election in each county"),
+    "president_visits": _step("会长赴每个市州调研一次", "one president's visit to each prefecture"),
+    "presidents_forum_held": _step("召开一次座谈会", "one forum"),
+    "capacity_class_held": _step("举办一期培训班", "holding one class"),
+    "member_day_events": _step("“5.29会员活动日”集中宣传服务月", "the 29 May member day's campaign month"),
 }
 _UNJUDGED = ("linear", "无量化目标，只跟踪、不评判。", "No quantitative target: tracked, never judged.")
 

@@ -222,18 +222,9 @@ def association_hover(
     return out
 
 
-ASSOC_COLUMNS: Final = (
-    "population",
-    "childcare_places",
-    "childcare_places_per_1000",
-    "instructors_in_post",
-    "villages_reported",
-    "instructors_per_10000",
-    "family_health_funds_yuan",
-    "childcare_funds_yuan",
-    "funds_yuan",
-    "funds_per_resident",
-)
+# the association's per-resident figures as the table shows them: the query's columns without the
+# key and the flag that only marks a partial sum
+ASSOC_COLUMNS: Final = tuple(c for c in P.PER_CAPITA_COLUMNS if c not in ("region_code", "funds_partial"))
 
 
 def quality_items(census: pd.DataFrame, vocab: Vocab, *, all_regions: str) -> list[str]:

@@ -53,9 +53,14 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 @pytest.fixture(scope="module")
 def views(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, dt.date, str], tuple[Pack, dict[str, Any]]]:
-    """Each view's pack, and the models its pages draw (from the pages' one cache)."""
-    if cached.data_dir().resolve() != DATA.resolve():
-        pytest.skip("FPA_DATA_DIR names other data than the bundled data/")
+    """Each view's pack, and the models its pages draw (from the pages' one cache), both of the
+    bundled data/ whatever FPA_DATA_DIR says."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FPA_DATA_DIR", str(DATA))
+        return _packs_and_models(con)
+
+
+def _packs_and_models(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, dt.date, str], tuple[Pack, dict[str, Any]]]:
     out = {}
     for lang, as_of, region in VIEWS:
         pack = build_pack(con.cursor(), Request(lang, 2023, as_of, region), data_dir=DATA)
