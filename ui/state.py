@@ -30,6 +30,14 @@ def _seed(key: str, options: list[str], default: str) -> None:
     Widgets are not bound with ``bind="query-params"``: that writes the *displayed* option
     into the URL (a prefecture's name in the current language), so a link copied in one
     language would not open in the other. Here the URL always holds codes and ISO dates.
+
+    A valid value is written back on every run, on purpose. A select box's browser side
+    holds its choice as the *displayed label*, and Streamlit sends a label only when the
+    value changes on the server. After a language switch the browser still held "张家界市"
+    while the options had become English names; the next rerun of any widget sent that
+    stale label back, it matched no option, and the region fell back to the whole
+    province (issue 20.5). A value written through the session state is sent to the browser
+    as the label of the current language, so the label it sends back always matches.
     """
     current = st.session_state.get(key)
     if current is None:
@@ -37,6 +45,8 @@ def _seed(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = wanted if wanted in options else default
     elif current not in options:
         st.session_state[key] = default
+    else:
+        st.session_state[key] = current
 
 
 def _in_year(value: object, plan_year: int) -> dt.date | None:
