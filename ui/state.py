@@ -125,12 +125,40 @@ def _day(day: dt.date, lang: str) -> str:
     return t("dates.day", lang, month=day.month, day=day.day, month_name=calendar.month_name[day.month])
 
 
+_SHOWN_LANG = "_filters_shown_lang"
+
+
+def _relabel_after_language_switch(lang: str) -> None:
+    """In the run that switches the language, write every page's choices back (see :func:`_seed`).
+
+    Every select box, radio, segmented control and multiselect of a page shows its options
+    through a ``format_func`` in the current language, and the browser holds its choice as
+    that label: without this, the first interaction after a switch sent the old language's
+    label back and the choice fell back to its default. Writing a choice through the session
+    state makes Streamlit send its label in the new language when the widget is drawn. Only
+    strings and lists of strings are written back: every other widget value (a button's
+    flag, a chart's or table's selection, an uploaded file) is not a labelled choice, and
+    some of those widgets refuse a value written through the session state.
+
+    Runs before any widget of the run is drawn (a key cannot be written once its widget is).
+    """
+    shown = st.session_state.get(_SHOWN_LANG)
+    st.session_state[_SHOWN_LANG] = lang
+    if shown is None or shown == lang:
+        return
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if isinstance(value, str) or (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            st.session_state[key] = value
+
+
 def render_global_filters() -> Filters:
     """Draw the sidebar filters, keep them in the URL, and return what they say."""
     version = cached.version()
     status = cached.data_status(version)
     years = [str(int(y)) for y in (status["plan_years"].iloc[0] if len(status) else [])] or ["2023"]
     _seed("lang", list(LANGS), DEFAULT_LANG)
+    _relabel_after_language_switch(str(st.session_state["lang"]))
     _seed("year", years, years[-1])
     plan_year = int(st.session_state["year"])
     ends = _seed_as_of(plan_year, default_as_of(status, plan_year))

@@ -107,3 +107,19 @@ def test_a_page_choice_survives_a_language_switch() -> None:
     browser.pick(at, "as_of", "2023-06-30")
     browser.run(at)
     assert at.selectbox(key="indicator").value == "childcare_points_open"
+
+
+def test_a_page_widget_keeps_its_choice_after_a_language_switch() -> None:
+    """A page's own select box (the training short list's category, labels in the page's language)
+    is relabelled by the language switch like the global filters (ui.state._relabel_after_language_switch)."""
+    at = run_page("pages/training.py", lang="zh", region="430100")
+    browser = Browser()
+    browser.saw(at)
+    browser.pick(at, "training_short_category", "no_report")
+    browser.run(at)
+    at.segmented_control(key="lang").set_value("en")
+    browser.run(at)
+    browser.pick(at, "as_of", "2023-06-30")
+    browser.run(at)
+    assert at.selectbox(key="training_short_category").value == "no_report"
+    assert at.session_state["filters"].region == "430100"
