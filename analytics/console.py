@@ -138,7 +138,7 @@ def connect(data_dir: Path | None = None, *, query_memory_bytes: int = QUERY_MEM
 
     folder = (data_dir or db.published_dir()).resolve()
     path = _store() / f"console-{uuid.uuid4().hex}.duckdb"
-    built = db.connect(folder, threads=1)
+    built = db.connect_in_memory(folder, threads=1)
     try:
         # the path is ours (a random name in our own temporary folder), never a user's
         built.execute(f"ATTACH '{path}' AS console_file")

@@ -16,6 +16,14 @@ creates
 
 Callers take a cursor per query (``con.cursor()``): a DuckDB connection is not safe to
 share between threads, and every Streamlit session is a thread.
+
+**Built once at publish time.** A published version carries ``marts.duckdb`` (:func:`build_file`,
+called by analytics/publish.py before the version goes in force): the same staging tables, marts
+and macros written to a DuckDB file, the big exports as views whose paths are relative to the
+version folder. :func:`connect` attaches it read-only when it was built by the SQL in force
+(:func:`code_stamp`), so every server process — every replica — opens a version without building
+anything, and the operating system's page cache is shared between them. A folder without it (the
+bundled data, a version published before this file existed, SQL changed since) is built in memory.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ PARQUET_VIEWS = frozenset({"progress", "instructors"})
 # optional cap on DuckDB's memory, e.g. FPA_DUCKDB_MEMORY=1GB
 MEMORY_ENV = "FPA_DUCKDB_MEMORY"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# the database a version is built into at publish time, and the table naming the code that built it
+BUILT_FILE = "marts.duckdb"
+_STAMP_TABLE = "fpa_build"  # a constant: the only name put into SQL text here
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
@@ -220,10 +231,19 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def staging_sql(data_dir: Path, table: Table, files: list[Path] | None = None, present: set[str] | None = None) -> str:
+def staging_sql(
+    data_dir: Path,
+    table: Table,
+    files: list[Path] | None = None,
+    present: set[str] | None = None,
+    *,
+    relative: bool = False,
+) -> str:
     """The SELECT behind ``stg_<table>``: contract columns, cast to contract types, read from
     ``files`` (default: every file that fits the contract, :func:`usable_files`); a column none
-    of them has (``present``) reads as empty."""
+    of them has (``present``) reads as empty. ``relative``: the paths relative to ``data_dir``,
+    for a view stored in a built file and read wherever the version folder is (DuckDB's
+    ``file_search_path`` names the folder when the file is opened)."""
     if files is None:
         files, _, present = usable_files(data_dir, table)
     cols = []
@@ -234,14 +254,19 @@ def staging_sql(data_dir: Path, table: Table, files: list[Path] | None = None, p
     # the file each row came from, relative to the table's folder: the figure-in-force rule
     # for population and the data quality page trace rows to files with it
     folder = str(data_dir / table.folder).replace("\\", "/").rstrip("/") + "/"
-    if files:
+    if files and relative:
+        # the reader prefixes the search path it finds the file under: keep what follows the
+        # table's folder (a table's folder never holds another folder of the same name)
+        pattern = "^.*/" + table.folder.rstrip("/") + "/"
+        cols.append(f"regexp_replace(replace(filename, '\\', '/'), {_sql_literal(pattern)}, '') AS source_file")
+    elif files:
         cols.append(f"replace(replace(filename, '\\', '/'), {_sql_literal(folder)}, '') AS source_file")
     else:
         cols.append("CAST(NULL AS VARCHAR) AS source_file")
     select = ",\n    ".join(cols)
     if not files:
         return f"SELECT\n    {select}\nWHERE false"
-    file_list = ", ".join(_sql_literal(str(f)) for f in files)
+    file_list = ", ".join(_sql_literal(str(f.relative_to(data_dir)) if relative else str(f)) for f in files)
     return f"SELECT\n    {select}\nFROM read_parquet([{file_list}], union_by_name = true, filename = true)"
 
 
@@ -266,17 +291,31 @@ def mart_name(path: Path) -> str:
 
 
 def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the staging tables and marts of ``data_dir``.
+    """A DuckDB connection with the staging tables, marts and macros of ``data_dir``: the version's
+    built file attached read-only when it is current (:func:`open_built`), else built in memory.
 
     Without ``data_dir``: the version in force under the data root from the environment.
     """
     data_dir = data_dir or published_dir()
-    con = duckdb.connect(":memory:")
+    built = open_built(data_dir, threads=threads)
+    return built if built is not None else connect_in_memory(data_dir, threads=threads)
+
+
+def _settings(con: duckdb.DuckDBPyConnection, threads: int | None) -> None:
     # a data version's files never change (analytics/publish.py): their Parquet footers can be
     # read once; a national export split by year and province is 155 files a table
     con.execute("SET parquet_metadata_cache = true")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    memory = os.environ.get(MEMORY_ENV)
+    if memory:
+        # a cap on DuckDB's memory (e.g. "1GB" on a national server): above it DuckDB spills
+        # to disk instead of growing the process (docs/deployment.md)
+        con.execute("SET memory_limit = $limit", {"limit": memory})
+
+
+def _build(con: duckdb.DuckDBPyConnection, data_dir: Path, *, relative: bool = False) -> None:
+    """Staging tables and views, marts and macros of ``data_dir`` in ``con``'s default database."""
     for table in TABLES.values():
         # Staging tables are read into memory once: every page query joins the small plan
         # and region tables, and re-reading Parquet on each query cost more than the query.
@@ -289,15 +328,79 @@ def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duck
             # one foreign file must not take every page down: it is left out and said so
             # (the data quality page lists them too, db.skipped_files)
             log.warning("%s", problem.message)
-        con.execute(f"CREATE {kind} stg_{table.name} AS {staging_sql(data_dir, table, files, present)}")
-    memory = os.environ.get(MEMORY_ENV)
-    if memory:
-        # a cap on DuckDB's memory (e.g. "1GB" on a national server): above it DuckDB spills
-        # to disk instead of growing the process (docs/deployment.md)
-        con.execute("SET memory_limit = $limit", {"limit": memory})
+        sql = staging_sql(data_dir, table, files, present, relative=relative)
+        con.execute(f"CREATE {kind} stg_{table.name} AS {sql}")
     for path in mart_files():
         build_mart(con, path)
     create_macros(con)
+
+
+def code_stamp() -> str:
+    """What a built file depends on besides the data: the mart and macro SQL, the contract's
+    schemas, the staging rules. A file built by other code is not used (it is built in memory)."""
+    digest = hashlib.sha256()
+    for path in [*mart_files(), *macro_files(), Path(__file__)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for table in TABLES.values():
+        digest.update(f"{table.name}:{table.folder}:{table.schema}".encode())
+    return digest.hexdigest()[:16]
+
+
+def build_file(data_dir: Path) -> Path:
+    """Build ``data_dir``'s staging tables, marts and macros into ``data_dir/marts.duckdb`` (written
+    beside, then renamed into place). Called at publish time on the version being written, which
+    no one reads yet: the file is never written while anyone has it open."""
+    target = data_dir / BUILT_FILE
+    partial = data_dir / f".{BUILT_FILE}.partial"
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect(str(partial))
+    try:
+        _settings(con, None)
+        # relative paths resolve against the folder being built now, the version folder later
+        con.execute("SET GLOBAL file_search_path = $p", {"p": str(data_dir.resolve())})
+        _build(con, data_dir, relative=True)
+        con.execute(f"CREATE TABLE {_STAMP_TABLE} AS SELECT $code AS code", {"code": code_stamp()})
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(partial, target)
+    return target
+
+
+def open_built(data_dir: Path, *, threads: int | None = None) -> duckdb.DuckDBPyConnection | None:
+    """``data_dir``'s built file opened read-only, or None when there is none or it was built by
+    other code. Several processes may hold it open at once (read-only), and every connection of
+    this process to it shares one DuckDB instance and its settings."""
+    path = data_dir / BUILT_FILE
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        log.warning("%s cannot be opened (%s): building in memory", path, error)
+        return None
+    try:
+        # GLOBAL: every cursor of the connection (one per query) resolves the views' relative paths
+        con.execute("SET GLOBAL file_search_path = $p", {"p": str(data_dir.resolve())})
+        _settings(con, threads)
+        stamp = con.execute(f"SELECT code FROM {_STAMP_TABLE}").fetchone()  # noqa: S608 - a constant
+    except duckdb.Error as error:
+        log.warning("%s cannot be used (%s): building in memory", path, error)
+        con.close()
+        return None
+    if stamp is None or stamp[0] != code_stamp():
+        log.info("%s was built by other code: building in memory", path)
+        con.close()
+        return None
+    return con
+
+
+def connect_in_memory(data_dir: Path, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """``data_dir`` built in memory, whether or not it has a built file (the console copies it into
+    a locked-down file of its own, which a shared read-only instance could not be)."""
+    con = duckdb.connect(":memory:")
+    _settings(con, threads)
+    _build(con, data_dir)
     return con
 
 

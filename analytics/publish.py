@@ -350,6 +350,11 @@ def _write_version(
         note=change.note,
     )
     (staging / VERSION_FILE).write_text(json.dumps(info.to_json(), ensure_ascii=False, indent=2), "utf-8")
+    # the marts, built once here for every server that opens this version (analytics/db.py): a
+    # version whose marts cannot be built is not put in force
+    from analytics import db  # db reads this module's names: imported when first needed
+
+    db.build_file(staging)
     for f in staging.rglob("*"):
         if f.is_file() and f.stat().st_nlink == 1:  # linked files are already on disk
             with open(f, "rb") as handle:
