@@ -256,6 +256,44 @@ POPULATION = Table(
     ),
 )
 
+PLANS = Table(
+    name="plans",
+    group="plan",
+    grain="one row per plan year: the notice and the association's judgement settings",
+    key=("plan_year",),
+    region_level="province",
+    schema=pa.schema(
+        [
+            _f("plan_year", pa.int16(), "year of the work plan"),
+            _f("association_zh", pa.string(), "the association that issued the plan (湖南省计划生育协会)"),
+            _f("association_en", pa.string(), "its name in English", True),
+            _f("notice_no", pa.string(), "document number of the notice (湘计生协发〔2023〕2号)"),
+            _f("notice_title_zh", pa.string(), "title of the notice, verbatim", True),
+            _f("notice_date", pa.date32(), "date the notice was issued"),
+            _f("province_code", pa.string(), "the province whose regions the targets name (6 digits)"),
+            _f(
+                "on_track_share",
+                pa.float64(),
+                "actual / expected-by-now at or above which a target is on track (the association's choice)",
+            ),
+            _f("at_risk_share", pa.float64(), "at or above this and below on_track_share: at risk; below: behind"),
+            _f(
+                "completion_share",
+                pa.float64(),
+                "share of enrolled trainees completing below which a class is flagged for follow-up",
+            ),
+            _f("workbook_layout", pa.int16(), "version of the plan workbook layout it was read from (analytics/plan)"),
+        ]
+    ),
+    rules=(
+        Rule("province_code", "region_level", ("province",)),
+        Rule("on_track_share", "non_negative"),
+        Rule("at_risk_share", "non_negative"),
+        Rule("completion_share", "non_negative"),
+    ),
+    doc="Read from the plan workbook (data/plan/source/plan_2023.xlsx, docs/plan.md) by `python -m analytics.plan`.",
+)
+
 PLAN_ITEMS = Table(
     name="plan_items",
     group="plan",
@@ -558,6 +596,7 @@ TABLES: Mapping[str, Table] = {
     for t in (
         REGIONS,
         POPULATION,
+        PLANS,
         PLAN_ITEMS,
         INDICATORS,
         TARGETS,

@@ -634,7 +634,7 @@ def generate(
     same_folder = out.resolve() == source.resolve()
     # reference and plan: real tables copied (hunan) or the made-up world (national)
     if scale == "hunan" and not same_folder:
-        for name in ("regions", "population", "plan_items", "indicators", "targets", "target_schedules"):
+        for name in ("regions", "population", "plans", "plan_items", "indicators", "targets", "target_schedules"):
             src = source / TABLES[name].folder
             dst = out / TABLES[name].folder
             if not src.is_dir():

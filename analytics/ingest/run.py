@@ -90,8 +90,9 @@ def ingest(
     user = user or os_user()
     files, names, notes = _identify(paths, labels)
     current = publish.current_dir(data_dir)
-    # regions, indicators and plan years change only through their build scripts, never through
-    # an import, so reading them from the version in force before the lock is safe
+    # regions change only through their build script; indicators and plan years also change by a
+    # plan import (python -m analytics.plan import), which is not re-read under the lock here: an
+    # export checked while a plan is published is checked against the plan it was started with
     ref = reference(current)
     results = [
         check_file(p, ref, table=table, scope=scope, today=today, label=n) for p, n in zip(files, names, strict=True)

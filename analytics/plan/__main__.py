@@ -1,0 +1,3 @@
+from analytics.plan.cli import main
+
+raise SystemExit(main())
