@@ -91,6 +91,48 @@ class Server:
                 self.proc.wait()
 
 
+class Balancer:
+    """``python -m deploy``: ``replicas`` servers behind HAProxy on ``port`` (replicas on the ports
+    after it), over the data root ``data_root``, exactly as the README starts it; stopped on exit."""
+
+    def __init__(self, data_root: Path, port: int, replicas: int) -> None:
+        self.data_root = data_root
+        self.port = port
+        self.replicas = replicas
+        self.replica_ports = [port + 1 + i for i in range(replicas)]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = data_root.parent / f"deploy-{port}.log"
+
+    def __enter__(self) -> Balancer:
+        env = {**os.environ, "FPA_DATA_DIR": str(self.data_root)}
+        env.pop("FPA_USERS_FILE", None)
+        cmd = [
+            sys.executable, "-m", "deploy", "--replicas", str(self.replicas), "--port", str(self.port),
+            "--address", "127.0.0.1", "--first-replica-port", str(self.replica_ports[0]),
+            "--run-dir", str(self.data_root.parent / f"deploy-{self.port}"),
+        ]  # fmt: skip
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.perf_counter() + 180
+        while b"serving on" not in self.log.read_bytes():
+            if self.proc.poll() is not None or time.perf_counter() > deadline:
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"python -m deploy did not start: {self.log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 @dataclass
 class Session:
     """One browser tab's worth of protocol: a websocket, and the page hashes the app announced."""
