@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import population as P
 from analytics.queries import PROVINCE_CODE
 from ui import cached
+from ui.charts import localise_numbers
 from ui.charts import population as charts
 from ui.components import CHART_CONFIG, page_header
 from ui.downloads import download_buttons
@@ -25,6 +27,11 @@ from views import population as population_view
 from views.population import PopulationModel
 
 CONFIG = CHART_CONFIG  # no toolbar (ui.components)
+
+
+def _show(fig: go.Figure, key: str, model: PopulationModel) -> None:
+    """A figure without a toolbar, its numbers read as people count (万 in Chinese, never "69M")."""
+    st.plotly_chart(localise_numbers(fig, model.filters.lang), key=key, config=CONFIG)
 
 
 def render(filters: Filters) -> None:
@@ -56,7 +63,7 @@ def _series(model: PopulationModel) -> None:
     fig = cached.figure(
         model.filters.data_version, charts.series_grid, part.series, part.other, model.vocab, measures=P.PROVINCE_SERIES
     )
-    st.plotly_chart(fig, key="population_series_chart", config=CONFIG)
+    _show(fig, "population_series_chart", model)
     st.caption(t("population.series.note"))
 
 
@@ -72,7 +79,7 @@ def _census(model: PopulationModel) -> None:
         province_code=PROVINCE_CODE,
         highlight=highlight,
     )
-    st.plotly_chart(fig, key="population_census_chart", config=CONFIG)
+    _show(fig, "population_census_chart", model)
     st.caption(t("population.census.note"))
     left, right = st.columns([5, 6], gap="large")
     with left:
@@ -96,7 +103,7 @@ def _census(model: PopulationModel) -> None:
             outline=(highlight, charts.HIGHLIGHT) if highlight else None,
             height=520,
         )
-        st.plotly_chart(fig, key="population_map", config=CONFIG)
+        _show(fig, "population_map", model)
         st.caption(m.note)
     with right:
         st.markdown(f"**{t('population.table.title')}**")
@@ -128,7 +135,7 @@ def _vital(model: PopulationModel) -> None:
         measure=part.measure,
         highlight=model.highlight,
     )
-    st.plotly_chart(fig, key="population_vital_chart", config=CONFIG)
+    _show(fig, "population_vital_chart", model)
     st.caption(t("population.vital.note"))
 
 
@@ -143,7 +150,7 @@ def _association(model: PopulationModel) -> None:
     fig = charts.association_scatter(
         part.prefectures, voc, x=part.x, y=part.y, hover=part.hover, highlight=model.highlight
     )
-    st.plotly_chart(fig, key="population_scatter", config=CONFIG)
+    _show(fig, "population_scatter", model)
     if part.left_out:
         st.caption(part.left_out)
     if part.partial:
@@ -177,6 +184,8 @@ def _sources(model: PopulationModel) -> None:
         key="population_figures",
         notes=model.figure_notes(today),
         formats=("csv", "xlsx", "parquet"),
+        sheet=t("population.download.sheet_figures"),
+        demo=False,  # public statistics: only the association's figures are demo
     )
     st.markdown(t("population.download.assoc"))
     download_buttons(
@@ -185,6 +194,7 @@ def _sources(model: PopulationModel) -> None:
         key="population_association",
         notes=model.association_notes(today),
         formats=("csv", "xlsx", "parquet"),
+        sheet=t("population.download.sheet_assoc"),
     )
 
 

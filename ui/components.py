@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import auth, cached
+from ui.charts import localise_numbers
 from ui.i18n import current_lang, t
 from ui.state import Filters
 from ui.theme import DASHED, STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_TEXT
@@ -202,7 +203,10 @@ def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) 
     """``st.plotly_chart`` with the house settings; in presentation mode taller, larger type.
 
     Figures from ``ui.cached`` are shared between sessions: enlarged on a copy, never in place.
+    Numbers on axes and colour bars as people read them (``ui.charts.localise_numbers``: 万 in
+    Chinese, never "50k").
     """
+    fig = localise_numbers(fig, filters.lang)
     if filters.present:
         fig = go.Figure(fig)
         fig.update_layout(height=max(int(fig.layout.height or 0), 720), font={"size": 20})

@@ -7,6 +7,7 @@ with at least ``target_rule``, ``unit_zh`` and ``unit_en``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 from views.i18n import text
 
 MISSING = "—"
+WAN = 10_000  # 万: Chinese counts people and money in ten-thousands from here up
 
 
 def _missing(value: object) -> bool:
@@ -88,3 +90,38 @@ def date(d: object, lang: str) -> str:
         return MISSING
     ts = pd.Timestamp(d)  # type: ignore[arg-type]
     return f"{ts.year}年{ts.month}月{ts.day}日" if lang == "zh" else f"{ts.day} {ts.strftime('%b')} {ts.year}"
+
+
+def count(v: object, lang: str, unit_zh: str = "人", unit_en: str = "") -> str:
+    """A count of people (or things) as a reader says it: 6,644.5 万人 in Chinese from 1万, else the
+    whole number with separators (English always: 66,444,864)."""
+    if _missing(v):
+        return MISSING
+    x = float(v)  # type: ignore[arg-type]
+    if lang == "zh":
+        if abs(x) >= WAN:
+            return f"{x / WAN:,.1f} 万{unit_zh}".replace(".0 万", " 万")
+        return f"{x:,.0f} {unit_zh}".rstrip()
+    return f"{x:,.0f} {unit_en}".rstrip()
+
+
+def axis_ticks(lo: float, hi: float, lang: str, *, n: int = 5) -> dict[float, str]:
+    """Round ticks from ``lo`` to ``hi`` (one step beyond each end: plotly draws only those inside its
+    range), labelled as people read them: "6,900 万" in Chinese once the axis reaches 1万, full
+    numbers with separators otherwise and in English — never plotly's own "69M" / "50k"."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return {}
+    span = (hi - lo) or abs(hi) or 1.0
+    raw = span / max(n - 1, 1)
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * 0.999)
+    first, last = math.floor(lo / step) - 1, math.ceil(hi / step) + 1
+    wan = lang == "zh" and max(abs(lo), abs(hi)) >= WAN
+    scale = WAN if wan else 1.0
+    decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+    out: dict[float, str] = {}
+    for k in range(first, last + 1):
+        v = k * step
+        label = f"{v / scale:,.{decimals}f}"
+        out[v] = "0" if v == 0 else (f"{label} 万" if wan else label)
+    return out

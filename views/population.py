@@ -27,6 +27,7 @@ from analytics.queries import PROVINCE_CODE
 from analytics.queries import population as population_queries
 from views.filters import Filters
 from views.i18n import name_col, text
+from views.source_notes import source_note
 
 # the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
 REFERENCE = "population"
@@ -46,7 +47,7 @@ QUALITIES = ("published", "compiled", "derived", "low_confidence", "missing")
 WORDS = (
     *("source", "file", "quality", "basis", "reference_date", "missing", "series_break", "province_line"),
     *("tier", "official_source"),
-    *("selected", "population", "sep", "colon", "paren", "semicolon", "count_suffix", "count_scale"),
+    *("selected", "population", "sep", "colon", "paren", "semicolon"),
 )
 # the page's choices and their defaults
 MAP_MEASURES = (*P.CENSUS_COMPARISON, *P.ASSOCIATION_MEASURES)
@@ -84,6 +85,11 @@ class Vocab:
     words: Mapping[str, str] = field(default_factory=dict)  # source, file, quality, basis, year, missing, …
     columns: Mapping[str, str] = field(default_factory=dict)  # table headers: region_code, name, population, …
     tiers: Mapping[str, str] = field(default_factory=dict)  # source tier → name; "" → tier not stated
+
+    @property
+    def lang(self) -> str:
+        """The language the words are in (the suffix of ``name_col``)."""
+        return self.name_col.rsplit("_", 1)[-1]
 
     def paren(self, head: str, inner: str) -> str:
         """``head（inner）`` in Chinese, ``head (inner)`` in English."""
@@ -390,7 +396,7 @@ def view(
     scatter_y = scatter_y if scatter_y in P.SCATTER_MEASURES else DEFAULT_Y
 
     candidates = population_queries.population_candidates(con)
-    figures = P.in_force(candidates)
+    figures = _in_language(P.in_force(candidates), lang)
     regions = pd.concat(
         [queries.regions_at_level(con, level=lv, within=PROVINCE_CODE) for lv in ("province", "prefecture")],
         ignore_index=True,
@@ -424,6 +430,9 @@ def view(
         name_col=voc.name_col,
         tier_names=voc.tiers,
     )
+    # the unit in the page's language ("人", "‰"), as the page writes it
+    unit_col = voc.columns["unit"]
+    export[unit_col] = export[unit_col].map(lambda u: voc.units.get(u, u) if isinstance(u, str) else u)
     names = per_capita.merge(figures[["region_code", "name_zh", "name_en"]].drop_duplicates(), on="region_code")
     return PopulationModel(
         filters=f,
@@ -447,6 +456,16 @@ def view(
         years=P.year_span(shown.loc[shown["value"].notna(), "year"]),
         source_lines=tuple(lines),
     )
+
+
+def _in_language(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``figures`` with each source note in ``lang`` (views.source_notes): hovers, the sources
+    table, the download and its notes all take it from here."""
+    out = figures.copy()
+    for column in ("source", "official_source"):
+        if column in out.columns:
+            out[column] = out[column].map(lambda s: source_note(s, lang) if isinstance(s, str) else s)
+    return out
 
 
 def _series(figures: pd.DataFrame, regions: pd.DataFrame, region: str, voc: Vocab, lang: str) -> Series:

@@ -181,11 +181,13 @@ def test_downloaded_csv_keeps_chinese_names_in_excel(kept_media) -> None:
     at = run_page(PAGE, lang="zh", as_of="2023-06-30")
     raw = _download(at, kept_media, "population_figures_download_csv")
     assert raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
-    notes = [line for line in text.splitlines() if line.startswith("# ")]
-    assert notes[0].startswith("# 湖南省计生协工作要点监测 — 人口指标，下载于")
+    # the CSV is the table, its header first; the citation and sources are in the notes file beside it
+    assert raw.decode("utf-8-sig").startswith("地区代码,")
+    notes = _download(at, kept_media, "population_figures_download_notes").decode("utf-8-sig").split("\r\n")
+    assert "截至日期: 2023年6月30日" in notes and not any(line.startswith("演示数据") for line in notes)
+    assert any(line.startswith("湖南省计生协工作要点监测 — 人口指标，下载于") for line in notes)
     assert any("tjj.hunan.gov.cn" in line for line in notes)  # the sources are in the notes
-    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", skiprows=len(notes), dtype={"地区代码": str})
+    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype={"地区代码": str})
     assert {"地区", "指标", "数值", "来源", "数据质量"} <= set(table.columns)
     assert {"长沙市", "湘西土家族苗族自治州", "湖南省"} <= set(table["地区"])
     census = table[(table["指标"] == "常住人口") & (table["年份"] == 2020) & (table["地区代码"] != "430000")]
@@ -195,7 +197,9 @@ def test_downloaded_csv_keeps_chinese_names_in_excel(kept_media) -> None:
     assert len(gaps) and (gaps["数据质量"] == "缺失").all()
     assert table.loc[table["数值"].notna(), "来源"].notna().all()
     assoc = _download(at, kept_media, "population_association_download_csv").decode("utf-8-sig")
-    assert "长沙市" in assoc and "计生协上报数据为演示数据" in assoc
+    assert "长沙市" in assoc
+    assoc_notes = _download(at, kept_media, "population_association_download_notes").decode("utf-8-sig")
+    assert "计生协上报数据为演示数据" in assoc_notes
 
 
 # ---------------------------------------------------------------- the association's own file

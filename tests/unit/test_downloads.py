@@ -63,7 +63,7 @@ def test_other_values_are_left_alone(value: object) -> None:
 
 
 def test_csv_quotes_formula_like_text_and_keeps_numbers() -> None:
-    table = read_csv(downloads.csv_bytes(frame(), ["湖南省计生协 — 托育点"]), notes=1)
+    table = read_csv(downloads.csv_bytes(frame()))
     assert list(table["名称"][: len(DANGEROUS)]) == ["'" + t for t in DANGEROUS]
     assert list(table["名称"][len(DANGEROUS) :]) == ["黑石铺街道社区普惠托育点", "", "-3.5", "'-"]
     numbers = pd.read_csv(io.BytesIO(downloads.csv_bytes(frame())), encoding="utf-8-sig")
@@ -75,17 +75,22 @@ def test_csv_no_cell_starts_a_formula_and_a_carriage_return_starts_no_row() -> N
     """What a spreadsheet sees, read as Excel does (a bare CR ends a row): every row whole, no
     cell starting with = + - @ unless it is a signed number."""
     df = pd.concat([frame(), pd.DataFrame({"名称": ["托育点\r=cmd()", "a\nb"], "托位": [1, 2], "补助": [1.0, 2.0]})])
-    text = downloads.csv_bytes(df, ["note one\n=note two"]).decode("utf-8-sig")
+    text = downloads.csv_bytes(df).decode("utf-8-sig")
     outside = text.split('"')[::2]  # the text outside quoted fields
     assert not any("\r" in part.replace("\r\n", "") for part in outside), "a CR outside quotes ends a row"
     lines = [line for part in outside for line in part.split("\r\n")]
     assert not [line for line in lines if downloads.is_formula_like(line.split(",")[0])]
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == ["# note one =note two"]
-    assert len(rows) == 1 + 1 + len(df) and all(len(r) == 3 for r in rows[1:])
+    assert rows[0] == ["名称", "托位", "补助"], "the header is the first line"
+    assert len(rows) == 1 + len(df) and all(len(r) == 3 for r in rows)
     cells = [c for r in rows[1:] for c in r]
     assert not [c for c in cells if downloads.is_formula_like(c)]
     assert "'托育点\r=cmd()" not in cells and "托育点\r=cmd()" in cells  # inside a quoted cell: text
+
+
+def test_the_notes_file_keeps_each_note_on_one_line_and_starts_no_formula() -> None:
+    text = downloads.notes_bytes(["note one\n=note two", "=HYPERLINK(1)", "来源：普查"]).decode("utf-8-sig")
+    assert text.split("\r\n") == ["note one =note two", "'=HYPERLINK(1)", "来源：普查", ""]
 
 
 def test_csv_column_names_are_quoted_too() -> None:
@@ -98,7 +103,7 @@ def test_csv_column_names_are_quoted_too() -> None:
 
 def test_excel_stores_formula_like_text_as_text() -> None:
     book = openpyxl.load_workbook(io.BytesIO(downloads.excel_bytes(frame(), ["=not a formula either"])))
-    sheet = book["data"]
+    sheet = book["数据"]
     names = [sheet.cell(row=r, column=1) for r in range(2, 2 + len(DANGEROUS))]
     assert [c.value for c in names] == DANGEROUS, "the name is kept as typed"
     assert [c.data_type for c in names] == ["s"] * len(DANGEROUS), "text, not a formula ('f')"
@@ -108,7 +113,7 @@ def test_excel_stores_formula_like_text_as_text() -> None:
     assert (plain.value, plain.data_type, plain.quotePrefix) == ("黑石铺街道社区普惠托育点", "s", False)
     assert (sheet["B2"].value, sheet["B2"].data_type) == (-5, "n")
     assert (sheet["C2"].value, sheet["C2"].data_type) == (-1.5, "n")
-    note = book["notes"]["A2"]
+    note = book["说明"]["B2"]
     assert (note.value, note.data_type) == ("=not a formula either", "s")
 
 

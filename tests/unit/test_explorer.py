@@ -276,10 +276,11 @@ def test_flatten_labels_and_scales(con: duckdb.DuckDBPyConnection) -> None:
 
     from ui import downloads
 
-    csv = downloads.csv_bytes(flat, notes=["截至 2023-06-30"])
+    csv = downloads.csv_bytes(flat)  # the header first (notes are in the Excel file and the notes file)
     assert csv.startswith(b"\xef\xbb\xbf")
-    pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", comment="#"), flat)
-    excel = pd.read_excel(io.BytesIO(downloads.excel_bytes(flat)), sheet_name="data")
+    # a whole number is written "15", not "15.0": read back as an integer
+    pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig"), flat, check_dtype=False)
+    excel = pd.read_excel(io.BytesIO(downloads.excel_bytes(flat)), sheet_name="数据")
     pd.testing.assert_frame_equal(excel, flat, check_dtype=False)  # Excel keeps 25.0 as 25
     pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(downloads.parquet_bytes(flat))), flat)
 

@@ -172,8 +172,6 @@ def _vocab():
         colon=": ",
         paren=" ({inner})",
         semicolon="; ",
-        count_suffix="M",
-        count_scale="1000000",
     )
     return Vocab(
         name_col="name_en",
@@ -264,10 +262,10 @@ def test_export_csv_keeps_chinese_names_for_excel(tiny_ext) -> None:
         basis_names={b: zh[f"population.basis.{b}"] for b in ("resident", "household_registration")},
         name_col="name_zh",
     )
-    notes = ["湖南省计生协工作要点监测 — 人口指标", "来源：census bulletin"]
-    raw = csv_bytes(table, notes)
+    raw = csv_bytes(table)
     assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
-    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", skiprows=len(notes), dtype={"地区代码": str})
+    # the header is the first line (the notes are in the Excel file and the notes file)
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype={"地区代码": str})
     assert "地区" in back.columns and "指标" in back.columns
     assert set(back["地区"]) == {"湖南省", "甲市", "乙市"}
     assert "常住人口" in set(back["指标"])

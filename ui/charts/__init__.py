@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import numbers
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ui.theme import FONT_FAMILY, STATUS_COLORS, STATUS_ORDER
+from views.format import WAN, axis_ticks
 
 
 def base_layout(fig: go.Figure, *, height: int = 360) -> go.Figure:
@@ -86,3 +89,116 @@ def as_of_marker(
         font={"color": color},
         **label_style,
     )
+
+
+# ---------------------------------------------------------------- numbers on axes as people read them
+
+# Plotly's own tick labels write 50,000 as "50k" and 69,000,000 as "69M" (exponentformat "B"):
+# nobody at the association counts that way. A value axis or colour bar that reaches 1,000 gets
+# full numbers with separators; in Chinese one that reaches 1万 gets ticks in 万 ("6,900 万").
+SI_FROM = 1000
+
+
+def _numbers(values: object) -> list[float]:
+    if values is None or isinstance(values, str):
+        return []
+    if not isinstance(values, Iterable):
+        values = [values]
+    out: list[float] = []
+    for v in values:
+        if isinstance(v, Iterable) and not isinstance(v, str):
+            out.extend(_numbers(v))  # a heatmap's rows
+        elif isinstance(v, numbers.Real) and not isinstance(v, bool) and not pd.isna(v):
+            out.append(float(v))
+    return out
+
+
+def _axis_values(fig: go.Figure) -> dict[str, list[float]]:
+    """The numbers drawn along each cartesian axis ("xaxis", "yaxis2", …), stacked bars summed."""
+    found: dict[str, list[float]] = defaultdict(list)
+    stacks: dict[tuple[str, object], float] = defaultdict(float)
+    stacked = fig.layout.barmode in ("stack", "relative")
+    for trace in fig.data:
+        if trace.type not in ("scatter", "scattergl", "bar"):
+            continue  # heatmaps' axes are categories; their numbers are on the colour bar
+        xa = "xaxis" + str(trace.xaxis or "x")[1:]
+        ya = "yaxis" + str(trace.yaxis or "y")[1:]
+        horizontal = trace.type == "bar" and trace.orientation == "h"
+        for axis, values, other in ((xa, trace.x, trace.y), (ya, trace.y, trace.x)):
+            nums = _numbers(values)
+            if not nums:
+                continue
+            value_axis = axis == (xa if horizontal else ya)
+            if trace.type == "bar" and stacked and value_axis and other is not None:
+                for key, v in zip(other, values, strict=False):
+                    if isinstance(v, numbers.Real) and not pd.isna(v):
+                        stacks[(axis, key)] += max(float(v), 0.0)
+            found[axis].extend(nums)
+    for (axis, _), total in stacks.items():
+        found[axis].append(total)
+    return found
+
+
+def _colour_values(trace: object) -> list[float]:
+    marker = getattr(trace, "marker", None)
+    nums = _numbers(getattr(trace, "z", None))
+    if marker is not None and getattr(marker, "colorbar", None) is not None:
+        nums += _numbers([marker.cmin, marker.cmax]) + _numbers(getattr(marker, "color", None))
+    return nums + _numbers([getattr(trace, "zmin", None), getattr(trace, "zmax", None)])
+
+
+def _ticks_for(nums: list[float], lang: str, *, from_zero: bool) -> dict[str, object] | None:
+    """Tick settings for an axis or colour bar drawing ``nums``: None when plotly's labels are fine."""
+    if not nums or max(abs(min(nums)), abs(max(nums))) < SI_FROM:
+        return None
+    lo, hi = min(nums), max(nums)
+    if from_zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if lang == "zh" and max(abs(lo), abs(hi)) >= WAN:
+        ticks = axis_ticks(lo, hi, lang)
+        return {"tickmode": "array", "tickvals": list(ticks), "ticktext": list(ticks.values())}
+    return {"exponentformat": "none", "separatethousands": False}
+
+
+def localise_numbers(fig: go.Figure, lang: str) -> go.Figure:
+    """``fig`` with its numeric axes and colour bars labelled in full or in 万 (see :data:`SI_FROM`).
+
+    An axis with labels of its own (ticktext), a percentage, date or category axis is left as it
+    is. Returns a copy when anything changes: figures from ``ui.cached`` are shared by sessions.
+    """
+    changes: dict[str, dict[str, object]] = {}
+    for axis, nums in _axis_values(fig).items():
+        layout = getattr(fig.layout, axis, None)
+        if layout is not None and (
+            layout.ticktext is not None
+            or "%" in str(layout.tickformat or "")
+            or layout.type in ("category", "date", "log", "multicategory")
+        ):
+            continue
+        bars = any(t.type == "bar" for t in fig.data)
+        ticks = _ticks_for(nums, lang, from_zero=bars)
+        if ticks is not None:
+            changes[axis] = ticks
+    bars_to_set: dict[int, dict[str, object]] = {}
+    for i, trace in enumerate(fig.data):
+        colorbar = getattr(trace, "colorbar", None) if trace.type == "heatmap" else None
+        marker = getattr(trace, "marker", None)
+        if colorbar is None and marker is not None and getattr(marker, "showscale", None):
+            colorbar = marker.colorbar
+        if colorbar is None or colorbar.ticktext is not None or "%" in str(colorbar.tickformat or ""):
+            continue
+        ticks = _ticks_for(_colour_values(trace), lang, from_zero=False)
+        if ticks is not None:
+            bars_to_set[i] = ticks
+    if not changes and not bars_to_set:
+        return fig
+    out = go.Figure(fig)
+    if changes:
+        out.update_layout({axis: ticks for axis, ticks in changes.items()})
+    for i, ticks in bars_to_set.items():
+        trace = out.data[i]
+        if trace.type == "heatmap":
+            trace.update(colorbar=ticks)
+        else:
+            trace.update(marker={"colorbar": ticks})
+    return out

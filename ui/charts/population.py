@@ -33,6 +33,7 @@ from analytics.population import (
 from ui.charts import base_layout
 from ui.maps import NO_DATA_COLOR
 from ui.theme import FONT_FAMILY, PRIMARY, SEQUENTIAL
+from views.format import axis_ticks, count
 from views.population import (  # the words, hover texts and tables the figures share with the page's model
     ASSOC_COLUMNS,
     Vocab,
@@ -56,6 +57,10 @@ PATTERNS = {"published": "", "compiled": ".", "derived": "/", "low_confidence": 
 MARKED = ("compiled", "derived", "low_confidence")
 COMPILED_TEXT = "#57606a"  # a third-party figure in the census table: grey, not a 公布数
 GRID = {"gridcolor": "#eaeef2"}
+
+
+def _numbers(rows: Sequence[Sequence[float | None]]) -> list[float]:
+    return [v for row in rows for v in row if v is not None]
 
 
 def _none(values: pd.Series) -> list[float | None]:
@@ -138,8 +143,10 @@ def series_grid(
         empty = part["value"].isna().all() and hukou.empty
         xref, yref = _refs(i)
         axes[xref.replace("x", "xaxis", 1)] = {"dtick": 2 if len(years) > 8 else 1, "range": _pad(years), **GRID}
+        persons = _none(pd.concat([part["value"], hukou["value"]])) if _unit(series, measure) == "persons" else []
+        ticks = _person_ticks([v for v in persons if v is not None], vocab, from_zero=False, n=5)
         axes[yref.replace("y", "yaxis", 1)] = {
-            "tickformat": ",.0f" if _unit(series, measure) == "persons" else None,
+            **ticks,
             # a panel with no figure at all has no scale to show (an axis round 0 would read as zeros)
             "showticklabels": not empty,
             "showgrid": not empty,
@@ -295,8 +302,8 @@ def census_multiples(
             shapes.append(_vline(i, float(prov.iloc[0])))
         xaxis = _refs(i)[0].replace("x", "xaxis", 1)
         if _unit(census, measure) == "persons":
-            ticks = person_ticks(part["value"].max(), vocab)
-            axes[xaxis] = {"tickvals": list(ticks), "ticktext": list(ticks.values()), "tickangle": 0, **GRID}
+            ticks = _person_ticks(part["value"].dropna().tolist(), vocab, from_zero=True)
+            axes[xaxis] = {**ticks, "nticks": None, "tickangle": 0, **GRID}
         else:
             axes[xaxis] = {"nticks": 4, "tickangle": 0, **GRID}
     fig.update_layout(shapes=shapes, **axes)  # in one update: per-panel updates re-validate the layout each time
@@ -323,16 +330,14 @@ def census_multiples(
     return fig
 
 
-def person_ticks(top: float, vocab: Vocab) -> dict[float, str]:
-    """Two to four round ticks up to ``top`` persons, written short in the UI's way of counting
-    (``words["count_scale"]`` persons per ``words["count_suffix"]``: 万 in Chinese, millions in
-    English): the full numbers do not fit a small panel.
-    """
-    if pd.isna(top) or top <= 0:
-        return {0.0: "0"}
-    step = next((s for s in (1e5, 2e5, 5e5, 1e6, 2e6, 2.5e6, 5e6, 1e7, 2e7, 5e7) if top / s <= 3), 1e8)
-    scale, suffix = float(vocab.words["count_scale"]), vocab.words["count_suffix"]
-    return {k * step: "0" if k == 0 else f"{k * step / scale:,g}{suffix}" for k in range(int(top // step) + 1)}
+def _person_ticks(values: Sequence[float], vocab: Vocab, *, from_zero: bool, n: int = 4) -> dict[str, object]:
+    """A persons axis's ticks as the UI's language counts (views.format.axis_ticks): "6,900 万" in
+    Chinese, "69,000,000" in English, never plotly's "69M"."""
+    if not values:
+        return {}
+    lo, hi = (min(0.0, *values), max(values)) if from_zero else (min(values), max(values))
+    ticks = axis_ticks(lo, hi, vocab.lang, n=n)
+    return {"tickmode": "array", "tickvals": list(ticks), "ticktext": list(ticks.values())}
 
 
 def map_colors(values: Mapping[str, float]) -> tuple[dict[str, str], float, float]:
@@ -360,7 +365,13 @@ def vital_heatmap(
     unit = _unit(part, measure) or _unit(other, measure)
     cell = part.set_index(["region_code", "year"])
     hukou = other[other["measure"] == measure].set_index(["region_code", "year"])
-    z, hover, text = [], [], []
+    z: list[list[float | None]] = []
+    hover, text = [], []
+
+    def short(v: object, u: str) -> str:
+        # a cell is narrow: persons in 万 in Chinese (the hover keeps the exact figure)
+        return count(v, "zh", unit_zh="") if u == "persons" and vocab.lang == "zh" else fmt(v, u)
+
     marks = {"compiled": "‡", "derived": "*", "low_confidence": "?"}
     for code in regions:
         zr, hr, tr = [], [], []
@@ -369,18 +380,21 @@ def vital_heatmap(
             value = row["value"]
             zr.append(None if pd.isna(value) else float(value))
             h = figure_hover({**row.to_dict(), "region_code": code, "year": year}, vocab)
-            t = "" if pd.isna(value) else fmt(value, unit) + marks.get(str(row["quality"]), "")
+            t = "" if pd.isna(value) else short(value, unit) + marks.get(str(row["quality"]), "")
             if (code, year) in hukou.index:
                 hrow = hukou.loc[(code, year)]
                 h += "<br><br>" + figure_hover({**hrow.to_dict(), "region_code": code, "year": year}, vocab)
                 if pd.isna(value):
-                    t = fmt(hrow["value"], unit) + "†"
+                    t = short(hrow["value"], unit) + "†"
             hr.append(h)
             tr.append(t)
         z.append(zr)
         hover.append(hr)
         text.append(tr)
     y_labels = [names[c] for c in regions]
+    colorbar: dict[str, object] = {"title": {"text": vocab.units.get(unit, unit)}, "thickness": 12}
+    if unit == "persons":  # the colour bar counts people as the cells do
+        colorbar.update(_person_ticks(_numbers(z), vocab, from_zero=False))
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -395,7 +409,7 @@ def vital_heatmap(
             colorscale=[list(p) for p in COLORSCALE],
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": vocab.units.get(unit, unit)}, "thickness": 12},
+            colorbar=colorbar,
         )
     )
     for code, year in hukou.index:
