@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, TypeVar
 
 import pandas as pd
+
+from analytics.training import KIND_INDICATOR, RATES
 
 LEVELS: Final = ("province", "prefecture", "county")
 GRAINS: Final = ("month", "quarter", "ytd")
@@ -43,6 +45,51 @@ DEFAULT_GRAIN: Final = "quarter"
 # A chart stays readable with this many indicators (one panel each) and series.
 CHART_MAX_INDICATORS: Final = 6
 CHART_MAX_SERIES: Final = 15
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure of the training register offered beside the plan's indicators (issue 20.7).
+
+    Counted from the same rows as the training page (``sql/macros/training_*.sql``): a class
+    counts once it has ended, in the month it ended; classes held by the organiser's region,
+    participants by their county. The rates are :data:`analytics.training.RATES`, summed before
+    dividing like every ratio of the explorer.
+    """
+
+    indicator_id: str
+    kind: str  # flow (a count) | ratio
+    scope: str  # "all" or a kind of class (analytics.training.KINDS)
+    measure: str  # held | completion | attendance
+    numerator_id: str | None = None
+    denominator_id: str | None = None
+
+
+# every kind of class together, then each kind the plan names (its item is the kind's milestone's)
+TRAINING_SCOPES: Final = ("all", *KIND_INDICATOR)
+
+
+def _training_measures() -> tuple[Measure, ...]:
+    out = []
+    for scope in TRAINING_SCOPES:
+        out.append(Measure(f"training_held_{scope}", "flow", scope, "held"))
+        for rate, (numerator, denominator) in RATES.items():
+            out.append(
+                Measure(
+                    f"training_{rate}_{scope}",
+                    "ratio",
+                    scope,
+                    rate,
+                    numerator_id=f"training_{numerator}_{scope}",
+                    denominator_id=f"training_{denominator}_{scope}",
+                )
+            )
+    return tuple(out)
+
+
+TRAINING_MEASURES: Final = _training_measures()
+# a count from the register: a region and month without a row held no class (0), not "no report"
+REGISTER_COUNTS: Final = frozenset(m.indicator_id for m in TRAINING_MEASURES if m.kind == "flow")
 
 
 @dataclass(frozen=True)
@@ -108,7 +155,7 @@ class State:
 class Options:
     """What may be chosen: the plan's indicators (in display order) and the regions per level."""
 
-    indicator_item: Mapping[str, int]  # indicator → its plan item
+    indicator_item: Mapping[str, int | None]  # indicator → its plan item (None: a measure of no single item)
     item_area: Mapping[int, int]  # plan item → its area
     levels: tuple[str, ...]  # the levels at or below the region the global filter shows
     regions_by_level: Mapping[str, Sequence[str]]
@@ -119,9 +166,17 @@ class Options:
         return [i for i in sorted(self.item_area) if not chosen or self.item_area[i] in chosen]
 
     def indicators_in(self, areas: Iterable[int], items: Iterable[int]) -> list[str]:
-        shown = set(self.items_in(areas))
+        """The indicators of the chosen areas and items; a measure of no single item (the training
+        register's figures over every kind of class) only while no area or item is chosen."""
+        chosen_areas = set(areas)
+        shown = set(self.items_in(chosen_areas))
         picked = set(items) & shown
-        return [i for i, item in self.indicator_item.items() if item in (picked or shown)]
+        unfiltered = not chosen_areas and not picked
+        return [
+            i
+            for i, item in self.indicator_item.items()
+            if (item is None and unfiltered) or (item is not None and item in (picked or shown))
+        ]
 
 
 @dataclass(frozen=True)
@@ -271,14 +326,61 @@ def members(state: State, dim: str, *, regions: Sequence[str], period_keys: Sequ
     raise ValueError(f"unknown dimension {dim!r}")
 
 
-def pivot(facts: pd.DataFrame, state: State, *, regions: Sequence[str], period_keys: Sequence[str]) -> Pivot:
+def pivot(
+    facts: pd.DataFrame,
+    state: State,
+    *,
+    regions: Sequence[str],
+    period_keys: Sequence[str],
+    zeros: Collection[str] = REGISTER_COUNTS,
+) -> Pivot:
     """Lay ``facts`` (``explorer_pivot.sql``: indicator_id, region_code, period, value …; a null
     region or period is the total over all of them) out as the analyst chose.
 
     Each cell is looked up, never computed: totals come from the SQL, composed from the
-    components, so a ratio's total is the ratio of the sums.
+    components, so a ratio's total is the ratio of the sums. A cell of an indicator in
+    ``zeros`` (a count from a complete register) without a row is 0; any other is missing.
     """
-    lookup = _lookup(facts)
+    row_index, col_index, data = _grid(_lookup(facts), state, regions, period_keys, zeros)
+    figures = [[None if isinstance(v, tuple) else v for v in row] for row in data]
+    table = pd.DataFrame(figures, index=row_index, columns=col_index, dtype="float64")
+    return Pivot(table, state.rows, state.cols)
+
+
+def blank_reasons(
+    facts: pd.DataFrame,
+    state: State,
+    *,
+    regions: Sequence[str],
+    period_keys: Sequence[str],
+    absent: Mapping[str, str],
+) -> pd.DataFrame:
+    """Why each cell of :func:`pivot`'s table is empty, laid out as the table ("" where it has a figure).
+
+    ``facts`` has a column ``reason``: why its row has no value (None when it has one);
+    ``absent``: indicator → the reason of a cell the facts have no row for.
+    """
+    keys = _keys(facts)
+    reasons = dict(zip(keys, [None if r is None or r != r else str(r) for r in facts["reason"].tolist()], strict=True))
+    filled = {k: "" for k, v in zip(keys, facts["value"].tolist(), strict=True) if v is not None and v == v}
+    lookup = {**reasons, **filled}
+    row_index, col_index, data = _grid(lookup, state, regions, period_keys, REGISTER_COUNTS)
+    out = [[absent.get(str(v[1]), "") if isinstance(v, tuple) else v if isinstance(v, str) else "" for v in row]
+           for row in data]  # fmt: skip
+    return pd.DataFrame(out, index=row_index, columns=col_index, dtype=object)
+
+
+def _grid(
+    lookup: Mapping[tuple[str, str, str], object],
+    state: State,
+    regions: Sequence[str],
+    period_keys: Sequence[str],
+    zeros: Collection[str],
+) -> tuple[pd.MultiIndex, pd.MultiIndex, list[list[object]]]:
+    """The row and column keys of the pivot, and each cell's entry in ``lookup`` (by indicator,
+    region, period): 0.0 for a missing cell of ``zeros``, else for a missing cell the tuple
+    ``("missing", indicator)``, which :func:`pivot` reads as None and :func:`blank_reasons` as absent.
+    """
 
     def axis(dims: tuple[str, ...]) -> pd.MultiIndex:
         if not dims:
@@ -300,27 +402,33 @@ def pivot(facts: pd.DataFrame, state: State, *, regions: Sequence[str], period_k
             return fixed[dim]
         return row[spot[1]] if spot[0] == "row" else col[spot[1]]
 
+    def cell(key: tuple[str, str, str]) -> object:
+        if key in lookup:
+            return lookup[key]
+        return 0.0 if key[0] in zeros else ("missing", key[0])
+
     rows, cols = [tuple(r) for r in row_index], [tuple(c) for c in col_index]
     data = [
         [
-            lookup.get(
-                (part(where[0], "indicator", r, c), part(where[1], "region", r, c), part(where[2], "period", r, c))
-            )
+            cell((part(where[0], "indicator", r, c), part(where[1], "region", r, c), part(where[2], "period", r, c)))
             for c in cols
         ]
         for r in rows
     ]
-    table = pd.DataFrame(data, index=row_index, columns=col_index, dtype="float64")
-    return Pivot(table, state.rows, state.cols)
+    return row_index, col_index, data
+
+
+def _keys(facts: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(indicator, region or ALL, period or ALL) of each row of ``facts``."""
+    regions = facts["region_code"].astype(object).where(facts["region_code"].notna(), ALL).astype(str)
+    periods = facts["period"].astype(object).where(facts["period"].notna(), ALL).astype(str)
+    return list(zip(facts["indicator_id"].astype(str).tolist(), regions.tolist(), periods.tolist(), strict=True))
 
 
 def _lookup(facts: pd.DataFrame) -> dict[tuple[str, str, str], float | None]:
     """(indicator, region or ALL, period or ALL) → value (None: no data)."""
-    regions = facts["region_code"].astype(object).where(facts["region_code"].notna(), ALL).astype(str)
-    periods = facts["period"].astype(object).where(facts["period"].notna(), ALL).astype(str)
     values = [None if v != v else float(v) for v in facts["value"].tolist()]  # NaN is the one value not equal to itself
-    keys = zip(facts["indicator_id"].astype(str).tolist(), regions.tolist(), periods.tolist(), strict=True)
-    return dict(zip(keys, values, strict=True))
+    return dict(zip(_keys(facts), values, strict=True))
 
 
 def _scaled(value: float | None, factor: float) -> float | None:
@@ -438,8 +546,14 @@ def chart_data(
     wanted = {(ind, at("region", x, s), at("period", x, s)): (ind, x, s) for ind in inds for s in series for x in xs}
     found = _lookup(facts)
     # every point the axes call for, in the pivot's order; one not reported is a gap (None), not 0
+    # (a register's count without a row is 0: no class held)
     rows = [
-        {"indicator_id": ind, "x": x, "series": srs, "value": _scaled(found.get(key), scale.get(ind, 1.0))}
+        {
+            "indicator_id": ind,
+            "x": x,
+            "series": srs,
+            "value": _scaled(found.get(key, 0.0 if ind in REGISTER_COUNTS else None), scale.get(ind, 1.0)),
+        }
         for key, (ind, x, srs) in wanted.items()
     ]
     frame = pd.DataFrame(rows, columns=["indicator_id", "x", "series", "value"]).astype({"value": "float64"})

@@ -41,6 +41,10 @@ BASES_INDICATOR: Final = "youth_demo_bases_new"
 # what the page judges: it asks the shared attainment query for these only
 JUDGED_INDICATORS: Final = (COVERAGE_INDICATOR, BASES_INDICATOR, *KIND_INDICATOR.values())
 CLASS_STATES: Final = ("held", "in_progress", "planned", "cancelled")
+# The participants' rates, each a sum over a sum (never a mean of rates): the completion rate the
+# page shows and flags, and the attendance rate (people who came at least once) the explorer adds.
+# The explorer composes both from these components (analytics/explorer.TRAINING_MEASURES).
+RATES: Final = {"completion": ("completed", "enrolled"), "attendance": ("attended", "enrolled")}
 BREAKDOWNS: Final = ("prefecture", "county", "class")
 
 
@@ -187,7 +191,8 @@ def completion(participants: pd.DataFrame, by: str, threshold: float = COMPLETIO
     for col in ("enrolled", "attended", "completed"):
         out[col] = out[col].astype("int64")
     out["dropped"] = out["enrolled"] - out["completed"]
-    out["rate"] = out["completed"] / out["enrolled"].where(out["enrolled"] > 0)
+    numerator, denominator = RATES["completion"]
+    out["rate"] = out[numerator] / out[denominator].where(out[denominator] > 0)
     out["below"] = out["rate"] < threshold
     return out
 

@@ -13,19 +13,15 @@ from ui.charts import attainment as charts
 from ui.components import indicator_info, page_header, scorecard_list_html, show_chart, status_legend
 from ui.downloads import download_buttons
 from ui.i18n import t
+from ui.league import league_html
 from ui.state import Filters, current_filters, page_choice
 from views import statuses
 from views.attainment import DEFAULT_INDICATOR, AttainmentModel, Headline
 
 
 def _drill(key: str) -> None:
-    """A region clicked on the map or picked in the table becomes the global region filter."""
-    state = st.session_state.get(key)
-    code = maps.selected_code(state)
-    if code is None and state is not None:
-        rows = state.get("selection", {}).get("rows", [])
-        codes = st.session_state.get(f"{key}_codes", [])
-        code = codes[rows[0]] if rows and rows[0] < len(codes) else None
+    """A prefecture clicked on the map becomes the global region filter."""
+    code = maps.selected_code(st.session_state.get(key))
     if code and len(code) == 6 and code.endswith("00"):
         st.session_state["region"] = code
 
@@ -59,7 +55,9 @@ def render(f: Filters) -> None:
     _headline(shown.headline)
 
     level, area = model.level, shown.map
-    left, right = st.columns([3, 2])
+    # halves: the league's six columns with 湘西土家族苗族自治州 and a done-late date need about 700 px
+    # at 1,920 px, and the map (drawn to its shape) leaves room to spare in half the page
+    left, right = st.columns(2)
     with left:
         st.subheader(area.title)
         fig = cached.region_map(
@@ -67,11 +65,11 @@ def render(f: Filters) -> None:
             level,
             area.regions,
             colors=area.colors,
-            # the status's mark beside the pace: colour is never the only cue
+            # the map writes the status's mark before the pace: colour is never the only cue
             labels={
-                r.region_code: f"{maps.short_name(r.name, level)}<br>{r.mark} {r.pace_text}"
-                for r in area.rows.itertuples()
+                r.region_code: f"{maps.short_name(r.name, level)}<br>{r.pace_text}" for r in area.rows.itertuples()
             },
+            status=dict(zip(area.rows["region_code"], area.rows["status"], strict=True)),
             hover=area.hover,
             legend=list(area.legend),
             height=800 if f.present else 520,
@@ -90,26 +88,20 @@ def render(f: Filters) -> None:
             st.info(t("attainment.no_boundaries"))
     with right:
         st.subheader(t("attainment.league_title"))
-        st.session_state["attainment_league_codes"] = list(shown.league["code"])
-        st.dataframe(
-            shown.league_shown,
-            hide_index=True,
-            key="attainment_league",
-            on_select=lambda: _drill("attainment_league"),
-            selection_mode="single-row",
-            column_config={
-                "rank": st.column_config.NumberColumn(t("attainment.col.rank"), width="small"),
-                "region": model.level_name,
-                "actual": st.column_config.TextColumn(t("attainment.col.actual")),
-                "expected": st.column_config.TextColumn(t("attainment.col.expected")),
-                "pace": st.column_config.ProgressColumn(
-                    t("attainment.col.pace"), min_value=0.0, max_value=1.5, format="percent"
-                ),
-                "status": t("attainment.col.status"),
-            },
-            # the status beside the name: a narrow screen scrolls the figures, never the status
-            column_order=("rank", "region", "status", "pace", "actual", "expected"),
-            height=min(38 + 35 * len(shown.league), 560),
+        # HTML, not st.dataframe: bars in the status's colour, full at 100 %, names never cut (ui/league.py)
+        st.html(
+            league_html(
+                shown.league,
+                headers={
+                    "rank": t("attainment.col.rank"),
+                    "region": model.level_name,
+                    "status": t("attainment.col.status"),
+                    "pace": t("attainment.col.pace_short"),
+                    "actual": t("attainment.col.actual"),
+                    "expected": t("attainment.col.expected"),
+                },
+                note=t("attainment.league_note"),
+            )
         )
 
     card = model.scorecard

@@ -170,8 +170,10 @@ def _map(model: ChildcareModel, filters: Filters) -> None:
         key="childcare_map_metric",
     )
     layer = model.maps[metric]
+    status = None
     if layer.status:
-        colors = {c: STATUS_COLORS[s] for c, s in layer.status.items() if s != "no_data"}
+        # the map fills each region in its status's colour and writes the status's mark on its label
+        colors, status = {}, {c: layer.status.get(c, "no_data") for c in layer.labels}
         legend = [(model.status_labels[s], STATUS_COLORS[s]) for s in layer.legend]
         colorbar = None
     else:
@@ -185,6 +187,7 @@ def _map(model: ChildcareModel, filters: Filters) -> None:
         colors=colors,
         labels=layer.labels,
         hover=layer.hover,
+        status=status,
         legend=legend,
         colorbar=colorbar,
     )

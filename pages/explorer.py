@@ -68,6 +68,8 @@ def render(f: Filters) -> None:
         },
         height=min(38 + 35 * len(model.table), 600),
     )
+    for line in model.blanks:  # why a cell has no figure: the words the table shows, explained
+        st.caption(line)
     st.caption(model.rules)
     st.caption(model.rule_lines)
     notes = list(model.notes)

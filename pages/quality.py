@@ -18,7 +18,7 @@ from ui.charts import quality as charts
 from ui.components import page_header, show_chart
 from ui.i18n import t
 from ui.state import Filters, current_filters
-from ui.theme import STATUS_COLORS
+from ui.theme import STATUS_COLORS, STATUS_MARK
 from views import quality as quality_view
 from views.quality import COUNTS, RATES, Metric, QualityModel
 
@@ -116,12 +116,13 @@ def _reporting(model: QualityModel) -> None:
 
 
 def _band_legend(bands: dict[str, str]) -> None:
-    """The colours of the reporting-rate bands with their thresholds, in one line."""
+    """The colours of the reporting-rate bands with their marks (as the cells write them) and
+    thresholds, in one line."""
     chips = " ".join(
         f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
         f'<span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
         f'background:{STATUS_COLORS[band]};border:1px solid #d0d7de;vertical-align:middle;margin-right:4px"></span>'
-        f"{words}</span>"
+        f"{STATUS_MARK[band]} {words}</span>"
         for band, words in bands.items()
     )
     st.html(f'<div style="font-size:0.9rem;color:#57606a">{chips}</div>')

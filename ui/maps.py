@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import FONT_FAMILY, STATUS_COLORS, TEXT, WHITE, contrast
+from ui.theme import FONT_FAMILY, STATUS_COLORS, STATUS_MARK, TEXT, WHITE, contrast
 from views.regions import short_name
 
 # short_name is the regions' own wording (views/regions.py): the pages and the pack label maps with it
@@ -94,6 +94,7 @@ def region_map(
     colors: Mapping[str, str],
     labels: Mapping[str, str],
     hover: Mapping[str, str],
+    status: Mapping[str, str] | None = None,
     legend: Sequence[tuple[str, str]] = (),
     colorbar: tuple[str, Sequence[tuple[float, str]], float, float] | None = None,
     colorbar_format: str = "",
@@ -104,6 +105,9 @@ def region_map(
 
     ``colors``: fill per region code (regions without one are drawn grey, "no data");
     ``labels``: text written at each region's centroid; ``hover``: hover text per region;
+    ``status``: a status (analytics.attainment.STATUSES) per region code, for a map of statuses:
+    the region is filled with the status's colour (over ``colors``) and its label's last line
+    starts with the status's mark, so colour is never the only cue (see :func:`status_labels`);
     ``legend``: (name, colour) pairs shown as a legend (for status colours);
     ``colorbar``: (title, colorscale, min, max) for a continuous scale, its ticks in
     ``colorbar_format`` (a d3 format: ".0%" for shares); ``outline``: (region code, colour)
@@ -114,6 +118,9 @@ def region_map(
     """
     fig = go.Figure()
     codes = [c for c in regions["region_code"] if c in shapes]
+    if status:
+        colors = {**colors, **{c: STATUS_COLORS[s] for c, s in status.items()}}
+        labels = status_labels(labels, status)
     for code in codes:
         shape = shapes[code]
         xs: list[float | None] = []
@@ -149,10 +156,14 @@ def region_map(
             mode="markers+text",
             text=[labels.get(c, c) if shapes[c].area / drawn >= MIN_LABEL_SHARE else "" for c in codes],
             textposition="middle center",
-            # a label reads on its own fill: white on the dark statuses (missed, overdue), dark elsewhere
+            # a label reads on its own fill: white on the dark statuses, dark elsewhere, at least
+            # WCAG AA's 4.5 : 1 (label_color), semi-bold so a projector's washed-out picture keeps
+            # the strokes. No halo: plotly's is a 1 px shadow on four sides, which at this size
+            # turns dark CJK strokes into pale outlined ones.
             textfont={
                 "family": FONT_FAMILY,
                 "size": 12,
+                "weight": 600,
                 "color": [label_color(colors.get(c, NO_DATA_COLOR)) for c in codes],
             },
             marker={"size": 18, "color": "rgba(255,255,255,0.01)"},
@@ -209,12 +220,46 @@ def region_map(
     return fig
 
 
+def status_labels(labels: Mapping[str, str], status: Mapping[str, str]) -> dict[str, str]:
+    """``labels`` with each region's status mark before its last line ("张家界<br>! 95%"); a region
+    with a status and no label gets the mark alone."""
+    out = dict(labels)
+    for code, s in status.items():
+        head, sep, last = out.get(code, "").rpartition("<br>")
+        out[code] = f"{head}{sep}{STATUS_MARK[s]} {last}".rstrip()
+    return out
+
+
+BLACK = "#000000"
+LABEL_CONTRAST = 4.5  # WCAG AA for text
+
+
+def _hex(fill: str) -> str | None:
+    """``fill`` as #rrggbb: a hex colour, or plotly's rgb()/rgba() (an rgba laid over the white map)."""
+    fill = fill.strip().lower()
+    if fill.startswith("#") and len(fill) == 7:
+        return fill
+    if fill.startswith("#") and len(fill) == 4:
+        return "#" + "".join(ch * 2 for ch in fill[1:])
+    if fill.startswith("rgb"):
+        parts = [float(p) for p in fill[fill.index("(") + 1 : fill.index(")")].split(",")]
+        alpha = parts[3] if len(parts) == 4 else 1.0
+        rgb = [round(c * alpha + 255 * (1 - alpha)) for c in parts[:3]]
+        return "#" + "".join(f"{min(max(c, 0), 255):02x}" for c in rgb)
+    return None
+
+
 def label_color(fill: str) -> str:
-    """White or the page's dark text, whichever reads better on ``fill`` (a hex colour; any other
-    fill, such as an rgba scale colour, takes the dark text)."""
-    if not (fill.startswith("#") and len(fill) == 7):
+    """The text colour of a label on ``fill``: white or the page's dark text, whichever reads
+    better; where neither reaches 4.5 : 1 (a mid-tone of a colour scale), black or white, one of
+    which always does (≥ 4.58 : 1 on any opaque colour). A fill it cannot read takes the dark text."""
+    fill_hex = _hex(fill)
+    if fill_hex is None:
         return TEXT
-    return WHITE if contrast(fill, WHITE) > contrast(fill, TEXT) else TEXT
+    best = WHITE if contrast(fill_hex, WHITE) > contrast(fill_hex, TEXT) else TEXT
+    if contrast(fill_hex, best) >= LABEL_CONTRAST:
+        return best
+    return WHITE if contrast(fill_hex, WHITE) > contrast(fill_hex, BLACK) else BLACK
 
 
 def selected_code(event: object) -> str | None:

@@ -27,11 +27,14 @@ from analytics import explorer, queries
 from analytics.explorer import ALL, DIMENSIONS, GRAINS
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import explorer as explorer_queries
+from analytics.training import KIND_INDICATOR
 from views.filters import Filters
 from views.i18n import name_col, text
 
 # the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
 REFERENCE = "actuals"
+
+TRAINING = explorer.TRAINING_MEASURES  # the training register's measures, beside the plan's indicators
 
 # the URL parameters an empty value may be left out of (empty and absent both mean all)
 OPTIONAL_PARAMS = ("areas", "items", "regions")
@@ -63,7 +66,8 @@ class ExplorerModel:
     row_dims: tuple[str, ...]  # the dimension of each leading (row) column of ``table``
     value_columns: tuple[str, ...]  # the figures' columns of ``table``
     shape: str  # "14 行 × 4 列数值 · 按季度"
-    rules: str  # how totals are computed, and what "—" means
+    rules: str  # how totals are computed
+    blanks: tuple[str, ...]  # why the table's empty cells are empty: one line per reason it shows
     rule_lines: str  # each indicator's aggregation rule
     link: str  # the choices as URL parameters: how to get the same table back
     notes: tuple[str, ...]  # the download's notes (the page adds the demo data's, if any)
@@ -97,6 +101,7 @@ def view(
     level_list = explorer.LEVELS if f.region == PROVINCE_CODE else explorer.LEVELS[1:]
     at_levels = {lv: queries.regions_at_level(con, level=lv, within=f.region) for lv in level_list}
     choices = _choices(inds, plan, at_levels, f)
+    kinds = {**{str(i): str(k) for i, k in inds["kind"].items()}, **{m.indicator_id: m.kind for m in TRAINING}}
     default = explorer.parse_state({}, choices.options).state
     asked = explorer.State(
         indicators=default.indicators if indicators is None else tuple(indicators),
@@ -128,13 +133,17 @@ def view(
         regions=state.regions,
     )
     keys = [p.key for p in periods]
-    scale = {i: 100.0 for i in state.indicators if inds.loc[i, "kind"] == "ratio"}  # shares shown in %
+    scale = {i: 100.0 for i in state.indicators if kinds[i] == "ratio"}  # shares shown in %
     labels = {
         "indicator": choices.indicators,
         "region": {**choices.regions[state.level], ALL: text("explorer.total", lang)},
         "period": {**{p.key: _period_label(p, lang) for p in periods}, ALL: text("explorer.whole_period", lang)},
     }
     laid_out = explorer.pivot(facts, state, regions=codes, period_keys=keys)
+    why = _Why(con, f, state, inds)
+    reasons = explorer.blank_reasons(
+        why.of_rows(facts), state, regions=codes, period_keys=keys, absent=why.absent(state.indicators)
+    )
     table = explorer.flatten(
         laid_out,
         labels=labels,
@@ -156,7 +165,14 @@ def view(
         moved=moved,
         empty="",
         table=table,
-        display=_display(table, laid_out, list(value_cols), percent=set(scale), only=state.indicators[0]),
+        display=_display(
+            table,
+            laid_out,
+            list(value_cols),
+            percent=set(scale),
+            only=state.indicators[0],
+            why=reasons.map(lambda r: text(f"explorer.blank.{r}", lang) if r else ""),
+        ),
         row_dims=state.rows,
         value_columns=value_cols,
         shape=text(
@@ -166,14 +182,14 @@ def view(
             cols=len(value_cols),
             grain=choices.grains[state.grain],
         ),
-        rules=text("explorer.rules", lang) + " " + text("explorer.no_data_note", lang),
+        rules=" ".join(
+            [text("explorer.rules", lang)]
+            # the training register's measures say how they are counted, as the training page does
+            + ([text("explorer.training_note", lang)] if any(i in why.training for i in state.indicators) else [])
+        ),
+        blanks=why.legend(reasons, labels["indicator"], choices),
         rule_lines="　".join(
-            text(
-                "explorer.rule_line",
-                lang,
-                name=labels["indicator"][i],
-                kind=text(f"kind.{inds.loc[i, 'kind']!s}", lang),
-            )
+            text("explorer.rule_line", lang, name=labels["indicator"][i], kind=text(f"kind.{kinds[i]}", lang))
             for i in state.indicators
         ),
         link=link,
@@ -182,6 +198,7 @@ def view(
             text("explorer.note_as_of", lang, as_of=f.as_of.isoformat()),
             text("explorer.note_link", lang, params=link),  # how to get the same table back
             text("explorer.rules", lang),
+            *why.legend(reasons, labels["indicator"], choices),
         ),
         labels=labels,
         chart=data if drawn else None,
@@ -240,6 +257,7 @@ class _Blank:
             value_columns=(),
             shape="",
             rules="",
+            blanks=(),
             rule_lines="",
             link=_link(self.f, self.state),
             notes=(),
@@ -253,9 +271,14 @@ def _choices(inds: pd.DataFrame, plan: pd.DataFrame, at_levels: dict[str, pd.Dat
     lang = f.lang
     area_titles = plan.drop_duplicates("area_no").set_index("area_no")[name_col("area_title", lang)]
     item_area = {int(str(n)): int(a) for n, a in plan["area_no"].items()}
+    names = _with_training({str(i): _unit_label(row, lang) for i, row in inds.iterrows()}, lang)
+    item_of: dict[str, int | None] = {str(i): int(n) for i, n in inds["item_no"].items()}
+    for m in TRAINING:
+        milestone = KIND_INDICATOR.get(m.scope)
+        item_of[m.indicator_id] = item_of.get(milestone) if milestone else None
     return Choices(
         options=explorer.Options(
-            indicator_item={str(i): int(n) for i, n in inds["item_no"].items()},
+            indicator_item={i: item_of[i] for i in names},
             item_area=item_area,
             levels=tuple(at_levels),
             regions_by_level={lv: list(r["region_code"]) for lv, r in at_levels.items()},
@@ -269,17 +292,116 @@ def _choices(inds: pd.DataFrame, plan: pd.DataFrame, at_levels: dict[str, pd.Dat
             int(n): text("explorer.item_option", lang, no=n, title=plan.loc[n, name_col("item_title", lang)])
             for n in sorted(item_area)
         },
-        indicators={
-            str(i): text(
-                "explorer.unit_label", lang, name=row[name_col("name", lang)], unit=row[name_col("unit", lang)]
-            )
-            for i, row in inds.iterrows()
-        },
+        indicators=names,
         regions={lv: _region_names(frame, lang) for lv, frame in at_levels.items()},
         levels={lv: text(f"level.{lv}", lang) for lv in at_levels},
         grains={g: text(f"explorer.grain.{g}", lang) for g in GRAINS},
         dimensions={d: text(f"explorer.dim.{d}", lang) for d in DIMENSIONS},
     )
+
+
+def _unit_label(row: pd.Series, lang: str) -> str:
+    return text("explorer.unit_label", lang, name=row[name_col("name", lang)], unit=row[name_col("unit", lang)])
+
+
+def _with_training(plan: dict[str, str], lang: str) -> dict[str, str]:
+    """The plan's indicators with the training register's measures among them: a kind's measures
+    right after the plan's milestone of that kind (家庭健康指导员师资培训班 then its classes held,
+    completion and attendance), the measures of every class together last."""
+
+    def label(m: explorer.Measure) -> str:
+        scope = text("explorer.scope.all", lang) if m.scope == "all" else text(f"training.kind.{m.scope}", lang)
+        unit = text("explorer.unit.classes", lang) if m.kind == "flow" else "%"
+        return text(
+            "explorer.unit_label", lang, name=text(f"explorer.measure.{m.measure}", lang, kind=scope), unit=unit
+        )
+
+    after: dict[str, list[explorer.Measure]] = {}
+    for m in TRAINING:
+        milestone = KIND_INDICATOR.get(m.scope)
+        after.setdefault(milestone if milestone in plan else "", []).append(m)
+    out: dict[str, str] = {}
+    for indicator, name in plan.items():
+        out[indicator] = name
+        out.update({m.indicator_id: label(m) for m in after.get(indicator, [])})
+    out.update({m.indicator_id: label(m) for m in after.get("", [])})
+    return out
+
+
+# why a cell is empty (explorer.blank.<reason>): the region has not reported; the indicator is
+# reported only above the level shown; a ratio's base is 0; no class with trainees from here ended
+BLANK_REASONS = ("no_report", "not_at_level", "zero_base", "no_class")
+DEPTH = {lv: n for n, lv in enumerate(explorer.LEVELS)}
+
+
+class _Why:
+    """Why a cell has no figure, from what the facts and the reports say."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, f: Filters, state: explorer.State, inds: pd.DataFrame) -> None:
+        self.f, self.level = f, state.level
+        self.training = {m.indicator_id for m in TRAINING}
+        plan = [i for i in state.indicators if i in inds.index]
+        # a ratio is reported as deep as its base (the denominator)
+        self.base = {i: str(inds.loc[i, "denominator_id"]) if inds.loc[i, "kind"] == "ratio" else i for i in plan}
+        self.depth = explorer_queries.reported_depth(con, plan_year=f.plan_year, indicator_ids=list(self.base.values()))
+
+    def _above(self, indicator: str) -> bool:
+        """Reported, but only above the level shown (the province's own milestone at prefecture level)."""
+        depth = self.depth.get(self.base.get(indicator, indicator))
+        return depth is not None and depth < DEPTH[self.level]
+
+    def absent(self, indicators: tuple[str, ...]) -> dict[str, str]:
+        """The reason of a cell the facts have no row for, per indicator."""
+        return {
+            i: "no_class" if i in self.training else "not_at_level" if self._above(i) else "no_report"
+            for i in indicators
+        }
+
+    def of_rows(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """``facts`` with ``reason``: why a row without a value has none (None where it has one)."""
+        training = facts["indicator_id"].isin(self.training)
+        zero_base = facts["denominator"].fillna(-1).eq(0)
+        reason = pd.Series("no_report", index=facts.index, dtype=object)
+        reason[zero_base] = "zero_base"
+        reason[training] = "no_class"
+        return facts.assign(reason=reason.where(facts["value"].isna(), None))
+
+    def legend(self, reasons: pd.DataFrame, names: dict[str, str], choices: Choices) -> tuple[str, ...]:
+        """One line per reason the table shows, in the filters' language."""
+        lang = self.f.lang
+        shown = set(reasons.to_numpy().ravel()) - {""}
+        lines = []
+        for reason in BLANK_REASONS:
+            if reason not in shown:
+                continue
+            if reason == "not_at_level":
+                above = [i for i in self.base if self._above(i)]
+                # above the level shown: the province, or prefectures when counties are shown
+                reported = {explorer.LEVELS[self.depth[self.base[i]]] for i in above}
+                line = text(
+                    "explorer.blank_note.not_at_level",
+                    lang,
+                    word=text("explorer.blank.not_at_level", lang),
+                    names=text("explorer.list_sep", lang).join(names[i] for i in above),
+                    reported=text("explorer.list_sep", lang).join(
+                        text(f"explorer.reported_by.{lv}", lang) for lv in sorted(reported, key=DEPTH.__getitem__)
+                    ),
+                    level=choices.levels.get(self.level, self.level),
+                )
+                # the plan's class milestones are the province's own: the classes held everywhere are the register's
+                hints = [
+                    m.indicator_id for m in TRAINING if m.measure == "held" and KIND_INDICATOR.get(m.scope) in above
+                ]
+                if hints:
+                    line += text(
+                        "explorer.blank_note.register_hint",
+                        lang,
+                        measures=text("explorer.list_sep", lang).join(names.get(h, h) for h in hints),
+                    )
+                lines.append(line)
+            else:
+                lines.append(text(f"explorer.blank_note.{reason}", lang, word=text(f"explorer.blank.{reason}", lang)))
+        return tuple(lines)
 
 
 def _region_names(frame: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -310,22 +432,30 @@ def _link(f: Filters, state: explorer.State) -> str:
 
 
 def _display(
-    table: pd.DataFrame, laid_out: explorer.Pivot, value_cols: list[str], *, percent: set[str], only: str
+    table: pd.DataFrame,
+    laid_out: explorer.Pivot,
+    value_cols: list[str],
+    *,
+    percent: set[str],
+    only: str,
+    why: pd.DataFrame,
 ) -> pd.DataFrame:
     """The figures as text: percentages with one decimal, other figures whole where they are whole,
-    "—" where nothing was reported (a table cell would show a missing number as "None")."""
+    and where a cell has none the word saying why (``why``: the reasons laid out as the pivot; a
+    table cell would show a missing number as "None")."""
     by_row, by_col = explorer.axis_indicators(laid_out)
     out = table.copy()
+    reasons = why.to_numpy()
     for c, col in enumerate(value_cols):
         out[col] = [
-            _number(v, (by_row[r] if by_row else by_col[c] if by_col else only) in percent)
+            _number(v, (by_row[r] if by_row else by_col[c] if by_col else only) in percent, reasons[r][c])
             for r, v in enumerate(table[col])
         ]
     return out
 
 
-def _number(value: object, percent: bool) -> str:
+def _number(value: object, percent: bool, reason: str) -> str:
     if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return "—"
+        return reason or "—"
     v = float(value)  # type: ignore[arg-type]
     return f"{v:,.1f}" if percent or not v.is_integer() else f"{v:,.0f}"

@@ -44,4 +44,20 @@ def pivot_facts(
         period_keys=[p.key for p in windows],
         period_starts=[p.start for p in windows],
         period_ends=[p.end for p in windows],
+        # the training register's measures, offered beside the plan's indicators
+        extra_ids=[m.indicator_id for m in explorer.TRAINING_MEASURES],
+        extra_kinds=[m.kind for m in explorer.TRAINING_MEASURES],
+        extra_numerators=[m.numerator_id for m in explorer.TRAINING_MEASURES],
+        extra_denominators=[m.denominator_id for m in explorer.TRAINING_MEASURES],
     )
+
+
+def reported_depth(con: duckdb.DuckDBPyConnection, *, plan_year: int, indicator_ids: Sequence[str]) -> dict[str, int]:
+    """How deep each of ``indicator_ids`` is reported in ``plan_year``: 0 by the province only, 1 by
+    prefectures, 2 by counties, 3 below; an indicator nobody has reported is left out.
+
+    A level above the depth never has a figure of its own: a prefecture's cell of an indicator
+    only the province reports is empty for that reason, not for a missing report.
+    """
+    found = run(con, "explorer_report_depth", plan_year=plan_year, indicator_ids=list(indicator_ids))
+    return {str(i): int(d) for i, d in zip(found["indicator_id"], found["depth"], strict=True)}

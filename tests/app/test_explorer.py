@@ -167,3 +167,25 @@ def test_a_prefecture_in_the_sidebar_leaves_the_province_level() -> None:
     assert at.segmented_control(key="explorer_level").value == "county"
     assert at.segmented_control(key="explorer_level").options == ["市州", "县市区"]
     assert len(pivot(at)) == 10  # 长沙市's nine county-level divisions and their total
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_issues_example_explains_its_empty_cells(lang: str) -> None:
+    """家庭健康指导员师资培训班 by prefecture by month (issue 20.7): the milestone's cells say it is not
+    reported at that level, the caption says why and names the register's classes held, which the
+    indicator picker offers right after the milestone."""
+    words = catalog(lang)
+    at = run_page(PAGE, lang=lang, ind="instructor_trainer_class_held,training_held_instructor_trainer",
+                  grain="month", rows="indicator,region", cols="period")  # fmt: skip
+    shown = pivot(at)
+    milestone, held = shown[shown.columns[0]].unique()
+    cells = shown.iloc[:, 2:]
+    assert set(cells[shown[shown.columns[0]] == milestone].to_numpy().ravel()) == {words["explorer.blank.not_at_level"]}
+    register = cells[shown[shown.columns[0]] == held].to_numpy().ravel()
+    assert words["explorer.blank.not_at_level"] not in register and "1" in register
+    captions = [c.value for c in at.caption]
+    legend = next(c for c in captions if c.startswith(f'"{words["explorer.blank.not_at_level"]}"') or
+                  c.startswith(f'“{words["explorer.blank.not_at_level"]}”'))  # fmt: skip
+    assert held in legend
+    options = at.multiselect(key="explorer_ind").options
+    assert options.index(held) == options.index(milestone) + 1

@@ -12,6 +12,7 @@ from analytics import auth as core
 from tests.i18n_keys import Site, expand, sites
 from ui.i18n import LANGS, catalog
 from views import childcare as childcare_view
+from views import explorer as explorer_view
 from views import population as population_view
 
 LEVELS = ("province", "prefecture", "county")
@@ -54,6 +55,12 @@ def _explicit() -> dict[str, set[str]]:
         "dates.corrected.{reason}": expand("dates.corrected.{}", ("out_of_year", "malformed")),  # ui/state.py
         "explorer.fallback.{fb.reason}": expand("explorer.fallback.{}", ("invalid", "moved")),  # analytics.explorer.Fallback
         "explorer.{axis}": expand("explorer.{}", ("rows", "cols")),
+        # the explorer's training register measures and why a cell is empty (views/explorer.py)
+        "explorer.measure.{m.measure}": expand("explorer.measure.{}", {m.measure for m in explorer.TRAINING_MEASURES}),
+        "training.kind.{m.scope}": expand("training.kind.{}", {m.scope for m in explorer.TRAINING_MEASURES} - {"all"}),
+        "explorer.blank.{r}": expand("explorer.blank.{}", explorer_view.BLANK_REASONS),
+        "explorer.reported_by.{lv}": expand("explorer.reported_by.{}", explorer.LEVELS[:2]),  # above some level
+        "kind.{kinds[i]}": expand("kind.{}", contract.INDICATOR_KINDS),
         "kind.{ind['kind']}": expand("kind.{}", contract.INDICATOR_KINDS),
         "rule.{ind['target_rule']}": expand("rule.{}", contract.TARGET_RULES),
         "level.{cov.level}": expand("level.{}", LEVELS),

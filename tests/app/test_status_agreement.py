@@ -31,6 +31,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import db
 from analytics.attainment import STATUSES
+from tests import league_html
 from tests.app.test_pages import run_page
 from ui.briefing.build import Request, build_pack
 from ui.i18n import catalog
@@ -133,10 +134,13 @@ def test_page_pack_and_download_show_the_same_status(
             compared += 1
     judged_ids = {i for (i, c), s in download.items() if c in subs and s != "no_target"}
     assert compared == len(judged_ids) * len(subs)  # every judged indicator in every sub-region
-    league = next(d.value for d in page.dataframe if "rank" in d.value.columns)
+    _, league = league_html.parse(league_html.from_app(page))
     indicator = "instructor_coverage" if "instructor_coverage" in judged_ids else sorted(judged_ids)[0]
-    for name, label in zip(league["region"], league["status"], strict=True):
+    assert len(league) == len(subs)
+    for row in league:
+        name, label = row["cells"]["region"], row["cells"]["status"]
         assert _status_of_label(label) == download[(indicator, region_of_name[name])], name
+        assert row["status_code"] == download[(indicator, row["code"])], name
 
     # --- the page: the overview's items table (the region's own statuses) ---------------------------
     home = run_page("pages/home.py", as_of=day, region=region)

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, queries
+from tests import league_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -218,8 +219,8 @@ def test_attainment_page_league_reads_missed_where_the_parquet_falls_short_on_31
     zh = catalog("zh")
     december = D(2023, 12, 31)
     at = _run("attainment", as_of=december.isoformat(), indicator="instructor_coverage")
-    league = next(d.value for d in at.dataframe if "rank" in d.value.columns)
-    shown = dict(zip(league["region"], league["status"], strict=True))
+    _, league = league_html.parse(league_html.from_app(at))
+    shown = {row["cells"]["region"]: row["cells"]["status"] for row in league}
     prefectures = regions[regions["level"] == "prefecture"]
     assert len(shown) == len(prefectures) == 14
     for code, name in zip(prefectures["region_code"], prefectures["name_zh"], strict=True):

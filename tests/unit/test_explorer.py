@@ -310,3 +310,29 @@ def test_chart_follows_the_pivot(con: duckdb.DuckDBPyConnection) -> None:
 def test_fixture_folder_is_complete(tmp_path: Path) -> None:
     built = tiny_explorer.build(tmp_path)
     assert (built / "exports" / "progress" / "part-0.parquet").is_file()
+
+
+def test_an_empty_cell_says_why(con: duckdb.DuckDBPyConnection) -> None:
+    """By hand, on the tiny folder (no training register at all): ``held`` is the province's own
+    report, so no prefecture has a figure of its own; cases have no report in Q3 (A and B); the
+    register's classes held are 0 where no class was held, and its rates have no class to divide."""
+    from views import explorer as explorer_view
+    from views.filters import Filters
+    from views.i18n import catalog
+
+    words = catalog("en")
+    m = explorer_view.view(
+        con, Filters("en", 2023, AS_OF), indicators=("held", "cases", "training_held_all", "training_completion_all"),
+        grain="quarter", rows=("indicator", "region"), cols=("period",),
+    )  # fmt: skip
+    shown = m.display.set_index(list(m.display.columns[:2]))
+    name = m.choices.indicators
+    no_report, above, no_class = (words[f"explorer.blank.{r}"] for r in ("no_report", "not_at_level", "no_class"))
+    assert shown.loc[name["held"]].to_numpy().tolist() == [[above] * 4] * 3  # A, B and the total; Q1–Q3 and all
+    assert shown.loc[(name["cases"], "甲市")].tolist() == ["6", "4", no_report, "10"]  # A has no English name
+    assert shown.loc[(name["cases"], "乙市")].tolist() == ["0", "5", no_report, "5"]
+    assert shown.loc[name["training_held_all"]].to_numpy().tolist() == [["0"] * 4] * 3
+    assert shown.loc[name["training_completion_all"]].to_numpy().tolist() == [[no_class] * 4] * 3
+    # one legend line per reason shown, in the order of BLANK_REASONS; the milestone's names it
+    assert [line.split('"')[1] for line in m.blanks] == [no_report, above, no_class]
+    assert name["held"] in m.blanks[1]

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import pytest
 
 from analytics import db
+from tests import league_html
 from tests.unit.childcare_independent import independent as childcare_by_hand
 from ui import cached
 from ui.briefing import Pack, Request, build_pack
@@ -301,12 +302,13 @@ def test_the_attainment_page_shows_the_packs_league(views: dict) -> None:
     pack, _ = views[key]
     at = run_page("pages/attainment.py", lang=lang, as_of=as_of.isoformat(), region=region)
     assert not at.exception
-    page = next(d.value for d in at.dataframe if "rank" in d.value.columns)
+    html = league_html.from_app(at)
+    _, page = league_html.parse(html)
     league = next(s for s in pack.slides if s.kind == "map").table
     assert league is not None
     assert [
-        (str(r.rank), r.region, r.actual, r.expected, f"{r.pace:.0%}" if pd.notna(r.pace) else "—", r.status)
-        for r in page.itertuples()
+        (r["cells"]["rank"], r["cells"]["region"], actual, expected, r["cells"]["pace"], r["cells"]["status"])
+        for r, (actual, expected) in zip(page, league_html.figures(html), strict=True)
     ] == list(league.rows)
 
 

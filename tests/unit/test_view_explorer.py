@@ -57,9 +57,12 @@ def test_the_default_view_is_the_pages_default(con: duckdb.DuckDBPyConnection, p
     assert m.value_columns == ("Q1", "Q2", words["explorer.whole_period"])
     assert m.chart is not None and m.chart_cut == ""
     assert "ind=instructor_coverage" in m.link and "as_of=2023-06-30" in m.link
-    # the options: every plan item and indicator, the levels at or below the province
+    # the options: every plan item and indicator and the training register's measures (held, completion
+    # and attendance, for every class and for each kind the plan names), the levels at or below the province
     indicators = pd.read_parquet(DATA / "plan" / "indicators")
-    assert set(m.choices.indicators) == set(indicators["indicator_id"])
+    register = {f"training_{m}_{s}" for m in ("held", "completion", "attendance")
+                for s in ("all", "instructor_trainer", "youth_trainer", "capacity_building")}  # fmt: skip
+    assert set(m.choices.indicators) == set(indicators["indicator_id"]) | register
     assert tuple(m.choices.levels) == explorer.LEVELS
     assert len(m.choices.regions["prefecture"]) == 14
 

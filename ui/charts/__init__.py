@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import FONT_FAMILY, STATUS_COLORS, STATUS_ORDER
+from ui.theme import FONT_FAMILY, STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_TEXT
 from views.format import WAN, axis_ticks
 
 
@@ -50,9 +50,15 @@ def status_by_group(
             name=status_labels[status],
             orientation="h",
             marker_color=STATUS_COLORS[status],
+            # each segment says its status's mark (the legend's names carry it too): colour is
+            # never the only cue; a segment too narrow for it drops it (uniformtext below)
+            text=[STATUS_MARK[status] if v else "" for v in values],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": STATUS_TEXT[status]},
             hovertemplate="%{y}<br>" + status_labels[status] + ": %{x}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis_title=x_title)
+    fig.update_layout(barmode="stack", xaxis_title=x_title, uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1, gridcolor="#eaeef2")
     return base_layout(fig, height=60 + 38 * len(groups))
@@ -202,3 +208,30 @@ def localise_numbers(fig: go.Figure, lang: str) -> go.Figure:
         else:
             trace.update(marker={"colorbar": ticks})
     return out
+
+
+def status_cell_text(
+    fig: go.Figure,
+    *,
+    x: Sequence[str],
+    y: Sequence[str],
+    text: Sequence[Sequence[str]],
+    status: Sequence[Sequence[str]],
+    size: int = 13,
+) -> go.Figure:
+    """Write ``text`` on a heatmap of status colours, each cell's text in its status's own text
+    colour (ui.theme.STATUS_TEXT: WCAG AA on the fill). A heatmap's own text takes one colour, or
+    plotly's guess per cell, which puts white on the on-track green (3.5 : 1); so the texts are a
+    scatter of text over the cells (rows ``y``, columns ``x``), which leaves the hover to the heatmap."""
+    cells = [(xi, yi, text[r][c], status[r][c]) for r, yi in enumerate(y) for c, xi in enumerate(x) if text[r][c]]
+    fig.add_scatter(
+        x=[c[0] for c in cells],
+        y=[c[1] for c in cells],
+        mode="text",
+        text=[c[2] for c in cells],
+        textfont={"family": FONT_FAMILY, "size": size, "color": [STATUS_TEXT[c[3]] for c in cells]},
+        hoverinfo="skip",
+        showlegend=False,
+        name="cell text",
+    )
+    return fig

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import as_of_marker, base_layout
-from ui.theme import STATUS_COLORS, STATUS_ORDER
+from ui.charts import as_of_marker, base_layout, status_cell_text
+from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER
 from views.attainment import starts_from_zero  # noqa: F401 - where it was; the view judges it now
 
 
@@ -29,8 +29,14 @@ def scorecard(
     inds = list(indicator_labels)
     code = {s: i for i, s in enumerate(STATUS_ORDER)}
     status = table.set_index(["region_code", "indicator_id"])["status"]
-    z = [[code.get(str(status.get((r, i), "no_target")), code["no_target"]) for i in inds] for r in regions]
-    text = [[cell_text.get((r, i), "") for i in inds] for r in regions]
+    state = [[str(status.get((r, i), "no_target")) for i in inds] for r in regions]
+    z = [[code.get(s, code["no_target"]) for s in row] for row in state]
+    # every cell says its status's mark (views.attainment._cell: mark and pace), so the grid reads
+    # without its colours; a cell without a text still gets the mark
+    text = [
+        [cell_text.get((r, i)) or STATUS_MARK[s] for i, s in zip(inds, row, strict=True)]
+        for r, row in zip(regions, state, strict=True)
+    ]
     hover = [
         [
             f"{region_labels[r]} · {indicator_labels[i]}<br>{status_labels[str(status.get((r, i), 'no_target'))]}"
@@ -48,8 +54,6 @@ def scorecard(
             z=z,
             x=[indicator_labels[i] for i in inds],
             y=[region_labels[r] for r in regions],
-            text=text,
-            texttemplate="%{text}",
             hovertext=hover,
             hoverinfo="text",
             colorscale=scale,
@@ -59,6 +63,9 @@ def scorecard(
             xgap=2,
             ygap=2,
         )
+    )
+    status_cell_text(
+        fig, x=[indicator_labels[i] for i in inds], y=[region_labels[r] for r in regions], text=text, status=state
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-30)
@@ -106,7 +113,11 @@ def progress_over_months(
         x=drawn["month_end"],
         y=drawn["actual"],
         name=actual_name,
-        mode="lines+markers",
+        # each month's point in its status's colour with the status's mark above it
+        mode="lines+markers+text",
+        text=[STATUS_MARK.get(str(s), "") for s in drawn["status"]],
+        textposition="top center",
+        textfont={"size": 12, "color": "#1f2328"},
         line={"color": "#1f6feb", "width": 3},
         marker={
             "size": 8,

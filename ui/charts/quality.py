@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.quality import RATE_BANDS, SETTINGS, QualitySettings, rate_band
-from ui.charts import base_layout
-from ui.theme import PRIMARY, STATUS_COLORS
+from ui.charts import base_layout, status_cell_text
+from ui.theme import PRIMARY, STATUS_COLORS, STATUS_MARK
 
 GRID: Final = "#eaeef2"
 # The bands of a reporting rate drawn in the status palette: good as on track, fair as at
@@ -42,7 +42,8 @@ def reporting_heatmap(
 
     ``rates`` holds ``row_col``, period_end and ``rate_col`` (0-1; null where no report was
     expected). Rows are drawn in the order of ``row_labels`` (top first); ``hover`` maps
-    (row code, period_end) to the cell's hover text. The cell text is the rate in whole percent.
+    (row code, period_end) to the cell's hover text. The cell text is the band's mark and the
+    rate in whole percent, in the band's text colour.
     """
     months = sorted(pd.to_datetime(rates["period_end"]).dt.date.unique())
     codes = list(row_labels)
@@ -55,30 +56,39 @@ def reporting_heatmap(
     for code in codes:
         values = [index.get((code, m)) for m in months]
         z.append([bands.index(rate_band(v, settings)) for v in values])
-        text.append(["" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}" for v in values])
+        # the band's mark before the rate (its status's mark: colour is never the only cue); a
+        # month with nothing expected shows the mark alone
+        text.append(
+            [
+                STATUS_MARK["no_data"]
+                if v is None or pd.isna(v)
+                else f"{STATUS_MARK[rate_band(v, settings)]} {float(v) * 100:.0f}"
+                for v in values
+            ]
+        )
         tips.append([hover.get((code, m), "") for m in months])
     # a stepped colour scale: band i fills [i, i+1) of 0 … len(bands)
     n = len(bands)
     scale = []
     for i, band in enumerate(bands):
         scale += [(i / n, BAND_COLORS[band]), ((i + 1) / n, BAND_COLORS[band])]
+    x, y = [month_labels[m.month - 1] for m in months], [row_labels[c] for c in codes]
     fig = go.Figure(
         go.Heatmap(
             z=[[b + 0.5 for b in row] for row in z],
-            x=[month_labels[m.month - 1] for m in months],
-            y=[row_labels[c] for c in codes],
+            x=x,
+            y=y,
             zmin=0,
             zmax=n,
             colorscale=scale,
             showscale=False,
-            text=text,
-            texttemplate="%{text}",
             customdata=tips,
             hovertemplate="%{customdata}<extra></extra>",
             xgap=2,
             ygap=2,
         )
     )
+    status_cell_text(fig, x=x, y=y, text=text, status=[[bands[b] for b in row] for row in z], size=12)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
     fig.update_xaxes(side="top")
     fig = base_layout(fig, height=70 + 30 * len(codes))

@@ -12,6 +12,10 @@
 --   * a ratio is the sum of its numerator over the sum of its denominator in the same cell,
 --     so a total of a ratio is the ratio of the totals, never a sum or mean of percentages.
 -- n_rows counts the reports behind a figure: a cell without any is "no data", not 0.
+-- Beside the plan's indicators, the training register's measures ($extra_*: ids, kinds and ratio
+-- components, analytics/explorer.TRAINING_MEASURES) are read from the rows the training page
+-- reads (sql/macros/training_*.sql): classes held by their organiser's region, participants by
+-- their county, each in the month the class ended, shaped like fct_indicator_month's rows.
 with periods as (
     select
         unnest($period_keys)::varchar as period,
@@ -23,9 +27,20 @@ windows as (
     union all
     select null, min(window_start), max(window_end) from periods
 ),
+extra as (
+    select
+        unnest($extra_ids)::varchar as indicator_id,
+        unnest($extra_kinds)::varchar as kind,
+        unnest($extra_numerators)::varchar as numerator_id,
+        unnest($extra_denominators)::varchar as denominator_id
+),
 asked as (
     select indicator_id, kind, numerator_id, denominator_id
     from stg_indicators
+    where list_contains($indicator_ids, indicator_id)
+    union all
+    select indicator_id, kind, numerator_id, denominator_id
+    from extra
     where list_contains($indicator_ids, indicator_id)
 ),
 wanted as (
@@ -33,6 +48,36 @@ wanted as (
     select indicator_id from asked
     union select numerator_id from asked where kind = 'ratio'
     union select denominator_id from asked where kind = 'ratio'
+),
+training_rows as (
+    -- one class held counts 1 for its organiser; its participants count for their county
+    select c.kind, c.region_code, c.end_date, 'held' as measure, 1::double as value
+    from training_held_classes($plan_year, list_max($period_ends)::date) as c
+    union all
+    select p.kind, p.county_code, p.end_date, m.measure,
+        case m.measure when 'enrolled' then p.enrolled when 'attended' then p.attended else p.completed end
+    from training_participants_held($plan_year, list_max($period_ends)::date, $within) as p
+    cross join (values ('enrolled'), ('attended'), ('completed')) as m(measure)
+),
+training_scoped as (
+    -- each kind of class, and every kind together ("all")
+    select measure, kind as scope, region_code, end_date, value from training_rows
+    union all
+    select measure, 'all', region_code, end_date, value from training_rows
+),
+training_month as (
+    select
+        'training_' || t.measure || '_' || t.scope as indicator_id,
+        'flow' as kind,
+        t.region_code,
+        last_day(t.end_date) as period_end,
+        sum(t.value) as value,
+        r.province_code,
+        r.prefecture_code,
+        r.county_code
+    from training_scoped as t
+    inner join dim_region as r on r.region_code = t.region_code
+    group by all
 ),
 facts as (
     select
@@ -46,9 +91,15 @@ facts as (
             when 'prefecture' then f.prefecture_code
             when 'county' then f.county_code
         end as region_code
-    from fct_indicator_month as f
-    where f.plan_year = $plan_year
-      and f.indicator_id in (select indicator_id from wanted)
+    from (
+        select indicator_id, kind, region_code, period_end, value, province_code, prefecture_code, county_code
+        from fct_indicator_month
+        where plan_year = $plan_year
+        union all
+        select indicator_id, kind, region_code, period_end, value, province_code, prefecture_code, county_code
+        from training_month
+    ) as f
+    where f.indicator_id in (select indicator_id from wanted)
       and $within in (f.province_code, f.prefecture_code, f.county_code, f.region_code)
 ),
 per_source as (
