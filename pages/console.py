@@ -100,7 +100,13 @@ def _show(result: Result, f: Filters) -> None:
         st.warning(result.cut, icon=":material/content_cut:")
     if result.cut_cells:
         st.warning(result.cut_cells, icon=":material/short_text:")
-    st.dataframe(frame, hide_index=True, height=min(38 + 35 * len(frame), 480))
+    st.dataframe(
+        frame,
+        hide_index=True,
+        height=min(38 + 35 * len(frame), 480),
+        # counts with thousands separators (years and codes stay as written)
+        column_config={c: st.column_config.NumberColumn(format="localized") for c in console_view.count_columns(frame)},
+    )
     notes = [t("console.title"), result.sql.replace("\n", " ")]
     if cached.manifest(f.data_version).demo:
         notes.append(t("demo.short"))
@@ -117,8 +123,15 @@ def _schema(model: ConsoleModel) -> None:
         model.tables,
         hide_index=True,
         height=38 + 35 * len(model.tables),
-        column_config={meaning: st.column_config.TextColumn(width="large")},
+        column_config={
+            meaning: st.column_config.TextColumn(width="large"),
+            t("console.col_rows"): st.column_config.TextColumn(
+                help=t("console.rows_help"), width="small", alignment="right"
+            ),
+        },
     )
+    if model.rows_note:
+        st.caption(model.rows_note)
     chosen = st.selectbox(t("console.pick_table"), model.table_names, key="console_table")
     st.caption(model.meanings.get(str(chosen), ""))
     cols = model.columns.get(str(chosen))

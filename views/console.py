@@ -16,6 +16,7 @@ itself (that needs the signed-in user).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -24,7 +25,12 @@ import pandas as pd
 from analytics import console
 from analytics.queries import console as console_queries
 from views.filters import Filters
+from views.format import MISSING
 from views.i18n import catalog, text
+
+# a result's integer column whose name says it is a year, a code, an id or a number of a thing
+# (not a count): written without separators
+_NOT_COUNTS = re.compile(r"year|code|_id$|^id$|_no$|^no$|年|代码|编号|序号", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,8 @@ class Result:
 class ConsoleModel:
     filters: Filters
     limits: str  # the console's limits in words
-    tables: pd.DataFrame  # table, rows, meaning (headers in the filters' language)
+    tables: pd.DataFrame  # table, rows (text: "31,691", "—" when not counted), meaning (headers in the language)
+    rows_note: str  # "" unless some rows show "—": which tables, and why
     meanings: dict[str, str]  # table → its meaning ("" for a table without one yet)
     columns: dict[str, pd.DataFrame]  # table → its columns: name, type, meaning (headers in the language)
     result: Result | None  # None: no query given
@@ -73,10 +80,15 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters, *, sql: str | None = None) 
     # a table new to the contract before its meaning is written shows without one (the unit
     # test of the catalogs names it) rather than taking the page down
     meanings = {n: words.get(f"console.table.{n}", "") for n in names}
+    estimates = schema.drop_duplicates("table_name")["table_rows"].tolist()
+    # a view has no stored row count: counted (its Parquet files' footers), or "—" and why
+    counted = console_queries.view_rows(con, [n for n, e in zip(names, estimates, strict=True) if pd.isna(e)])
+    rows = [counted.get(n) if pd.isna(e) else int(e) for n, e in zip(names, estimates, strict=True)]
+    uncounted = [n for n, r in zip(names, rows, strict=True) if r is None]
     tables = pd.DataFrame(
         {
             text("console.col_table", lang): names,
-            text("console.col_rows", lang): schema.drop_duplicates("table_name")["table_rows"].tolist(),
+            text("console.col_rows", lang): [rows_text(r) for r in rows],
             text("console.col_meaning", lang): list(meanings.values()),
         }
     )
@@ -94,10 +106,26 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters, *, sql: str | None = None) 
         filters=f,
         limits=text("console.limits", lang, **console.stated_limits()),
         tables=tables,
+        rows_note=text("console.rows_uncounted", lang, tables=", ".join(uncounted)) if uncounted else "",
         meanings=meanings,
         columns=columns,
         result=None if sql is None else run(con, sql, lang),
     )
+
+
+def rows_text(n: int | None) -> str:
+    """A row count as the listing shows it: with thousands separators; "—" when not known."""
+    return MISSING if n is None else f"{n:,}"
+
+
+def count_columns(frame: pd.DataFrame) -> list[str]:
+    """A result's integer columns that are counts (shown with thousands separators): not a year,
+    a code or an id, which read wrong as "2,023" or "430,100"."""
+    return [
+        str(c)
+        for c in frame.columns
+        if pd.api.types.is_integer_dtype(frame[c].dtype) and not _NOT_COUNTS.search(str(c))
+    ]
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, lang: str) -> Result:

@@ -141,3 +141,24 @@ def test_the_schema_browser_explains_the_columns() -> None:
     ]  # fmt: skip
     assert columns.iloc[:, 2].tolist()[1] == words["console.col.stg_progress.indicator_id"]
     assert all(columns.iloc[:, 2])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_table_list_shows_counts_with_separators_never_none(lang: str) -> None:
+    """Issue 20.6: the schema browser's row counts as figures with separators (views counted),
+    and a result's count column is shown with separators (years and codes are not)."""
+    at = run_page(PAGE, lang=lang)
+    assert not at.exception, [e.message for e in at.exception]
+    words = catalog(lang)
+    listing = next(d.value for d in at.dataframe if words["console.col_rows"] in d.value.columns)
+    rows = dict(zip(listing[words["console.col_table"]], listing[words["console.col_rows"]], strict=True))
+    assert "None" not in rows.values() and "<NA>" not in rows.values()
+    own = console.connect(db.DEFAULT_DATA_DIR)
+    for name in ("stg_progress", "stg_instructors", "dim_region"):  # two views and a table
+        [(n,)] = own.execute(f"select count(*) from {name}").fetchall()
+        assert rows[name] == f"{n:,}" and n >= 1000
+    at = run_sql(at, "select plan_year, count(*) as n from stg_instructors group by 1")
+    result = at.dataframe[0]
+    config = result.proto.columns
+    assert '"n"' in config and "localized" in config.split('"n"')[1].split("}")[0]
+    assert '"plan_year"' not in config

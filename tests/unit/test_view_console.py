@@ -85,3 +85,39 @@ def test_a_refused_query_and_a_capped_one_are_worded(
     capped = console_view.view(own, F, sql="select * from range(100) t(x)").result
     assert capped is not None and capped.row_count == 10 and capped.stopped == "rows"
     assert capped.cut == catalog("zh")["console.capped"].format(cap="10")
+
+
+def test_every_table_shows_its_rows_with_separators_and_never_none(own: duckdb.DuckDBPyConnection) -> None:
+    """Issue 20.6: the listing's row counts are figures with thousands separators — views too
+    (they have no stored count) — counted here with count(*) on the console's connection."""
+    m = console_view.view(own, F)
+    words = catalog("zh")
+    shown = dict(zip(m.tables[words["console.col_table"]], m.tables[words["console.col_rows"]], strict=True))
+    views = {r[0] for r in own.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    assert {"stg_progress", "stg_instructors"} <= views
+    for name, text in shown.items():
+        [(n,)] = own.execute(f'select count(*) from "{name}"').fetchall()
+        assert text == f"{n:,}", name
+    assert shown["stg_instructors"] == f"{len(pd.read_parquet(DATA / 'exports' / 'instructors')):,}"
+    assert "," in shown["dim_region"] and m.rows_note == ""
+
+
+def test_a_view_that_cannot_be_counted_shows_a_dash_and_why(tmp_path) -> None:
+    part = tmp_path / "part-0.parquet"
+    pd.DataFrame({"x": [1, 2, 3]}).to_parquet(part)
+    con = duckdb.connect()
+    con.execute(f"create view stg_gone as select * from read_parquet('{part}')")
+    con.execute("create table stg_kept as select * from range(12345) t(x)")
+    part.unlink()  # the file under the view is gone: the view cannot be read
+    for lang in ("zh", "en"):
+        m = console_view.view(con, Filters(lang, 2023, dt.date(2023, 6, 30)))
+        rows = dict(zip(m.tables.iloc[:, 0], m.tables.iloc[:, 1], strict=True))
+        assert rows == {"stg_gone": "—", "stg_kept": "12,345"}
+        assert m.rows_note == catalog(lang)["console.rows_uncounted"].format(tables="stg_gone")
+
+
+def test_a_result_counts_are_told_from_years_and_codes() -> None:
+    frame = pd.DataFrame(
+        {"plan_year": [2023], "region_code": [430100], "indicator_id": [1], "n": [12345], "paid": [1.5], "年份": [2023]}
+    )
+    assert console_view.count_columns(frame) == ["n"]
