@@ -138,20 +138,53 @@ def connect(data_dir: Path | None = None, *, query_memory_bytes: int = QUERY_MEM
 
     folder = (data_dir or db.published_dir()).resolve()
     path = _store() / f"console-{uuid.uuid4().hex}.duckdb"
-    built = db.connect_in_memory(folder, threads=1)
-    try:
-        # the path is ours (a random name in our own temporary folder), never a user's
-        built.execute(f"ATTACH '{path}' AS console_file")
-        built.execute("COPY FROM DATABASE memory TO console_file")
-        built.execute("DETACH console_file")
-    finally:
-        built.close()
+    if not _copy_built(folder, path):
+        built = db.connect_in_memory(folder, threads=1)
+        try:
+            # the path is ours (a random name in our own temporary folder), never a user's
+            built.execute(f"ATTACH '{path}' AS console_file")
+            built.execute("COPY FROM DATABASE memory TO console_file")
+            built.execute("DETACH console_file")
+        finally:
+            built.close()
     con = duckdb.connect(str(path), read_only=True)
     _lock_down(con, readable_dirs(folder), DUCKDB_MEMORY_BYTES, query_memory_bytes)
     # the file goes when the connection does (ui/cached.py keeps two); a child that has it open
     # keeps reading it until it ends (POSIX)
     weakref.finalize(con, _remove, path)
     return con
+
+
+def _copy_built(folder: Path, path: Path) -> bool:
+    """Copy the version's built file (analytics.db.BUILT_FILE) to ``path`` when it is current, its
+    export views rewritten with absolute paths (a locked-down connection checks a file's path as
+    written, and the built file's are relative to the version folder). A copy, not a rebuild of the
+    marts; its own path, so its DuckDB instance and locks are not the pages' instance of the file.
+    False when there is none to use."""
+    from analytics import db
+    from analytics.contract import TABLES
+
+    source = folder / db.BUILT_FILE
+    if not source.is_file():
+        return False
+    shutil.copyfile(source, path)
+    try:
+        con = duckdb.connect(str(path))
+        try:
+            stamp = con.execute("SELECT code FROM fpa_build").fetchone()
+            if stamp is not None and stamp[0] == db.code_stamp():
+                for name in sorted(db.PARQUET_VIEWS):
+                    # names from the contract, paths from the data-dir setting, never a user's
+                    con.execute(f"CREATE OR REPLACE VIEW stg_{name} AS {db.staging_sql(folder, TABLES[name])}")
+                con.execute("DROP TABLE fpa_build")  # bookkeeping, not data: not in the analysts' list
+                con.execute("CHECKPOINT")
+                return True
+        finally:
+            con.close()
+    except duckdb.Error:
+        pass
+    _remove(path)
+    return False
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection, dirs: list[str], duckdb_bytes: int, query_bytes: int) -> None:

@@ -146,3 +146,25 @@ def test_a_version_whose_marts_cannot_be_built_is_not_put_in_force(
     # no new version folder (a half-written staging folder is swept by the next publish)
     versions = sorted(p.name for p in (copy / publish.VERSIONS).iterdir() if not p.name.startswith("."))
     assert versions == sorted(p.name for p in (root / publish.VERSIONS).iterdir() if not p.name.startswith("."))
+
+
+def test_the_console_reads_the_built_file_under_its_locks(root: Path) -> None:
+    """The SQL console takes a copy of the version's built file (not a rebuild) and keeps every lock:
+    its export views read the version's files, a file outside the table folders stays refused."""
+    from analytics import console
+
+    version = publish.current_dir(root)
+    con = console.connect(version)
+    # the same tables as the pages' connection, less the build's bookkeeping
+    pages = db.connect(version)
+    assert _objects(con) == _objects(pages)
+    assert "fpa_build" not in {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    files = sorted((version / "exports/instructors").rglob("*.parquet"))
+    expected = sum(len(pd.read_parquet(f)) for f in files)
+    result = console.run(con, "select count(*) as n from stg_instructors")
+    assert result.error is None, result.error
+    assert result.frame is not None and int(result.frame["n"].iloc[0]) == expected
+    refused = console.run(con, "select * from read_text('/etc/passwd')")
+    assert refused.error is not None
+    assert refused.error.kind in ("refused", "other")
+    assert "passwd" not in str(refused.frame)
