@@ -171,8 +171,8 @@ def _copy_built(folder: Path, path: Path) -> bool:
     try:
         con = duckdb.connect(str(path))
         try:
-            stamp = con.execute("SELECT code FROM fpa_build").fetchone()
-            if stamp is not None and stamp[0] == db.code_stamp():
+            stamp = con.execute("SELECT code, files FROM fpa_build").fetchone()
+            if stamp is not None and stamp == (db.code_stamp(), db.files_stamp(folder)):
                 for name in sorted(db.PARQUET_VIEWS):
                     # names from the contract, paths from the data-dir setting, never a user's
                     con.execute(f"CREATE OR REPLACE VIEW stg_{name} AS {db.staging_sql(folder, TABLES[name])}")

@@ -346,6 +346,20 @@ def code_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
+def files_stamp(data_dir: Path) -> str:
+    """The table files a build read: each one's path in the folder, size and modification time
+    (kept by the hard links and copies of a publish), and the manifest's."""
+    parts = []
+    for table in TABLES.values():
+        for f in table_files(data_dir, table):
+            st = f.stat()
+            parts.append(f"{f.relative_to(data_dir).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    manifest = data_dir / MANIFEST_FILE
+    if manifest.exists():
+        parts.append(f"manifest:{manifest.stat().st_size}:{manifest.stat().st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
 def build_file(data_dir: Path) -> Path:
     """Build ``data_dir``'s staging tables, marts and macros into ``data_dir/marts.duckdb`` (written
     beside, then renamed into place). Called at publish time on the version being written, which
@@ -359,7 +373,10 @@ def build_file(data_dir: Path) -> Path:
         # relative paths resolve against the folder being built now, the version folder later
         con.execute("SET GLOBAL file_search_path = $p", {"p": str(data_dir.resolve())})
         _build(con, data_dir, relative=True)
-        con.execute(f"CREATE TABLE {_STAMP_TABLE} AS SELECT $code AS code", {"code": code_stamp()})
+        con.execute(
+            f"CREATE TABLE {_STAMP_TABLE} AS SELECT $code AS code, $files AS files",
+            {"code": code_stamp(), "files": files_stamp(data_dir)},
+        )
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -383,13 +400,18 @@ def open_built(data_dir: Path, *, threads: int | None = None) -> duckdb.DuckDBPy
         # GLOBAL: every cursor of the connection (one per query) resolves the views' relative paths
         con.execute("SET GLOBAL file_search_path = $p", {"p": str(data_dir.resolve())})
         _settings(con, threads)
-        stamp = con.execute(f"SELECT code FROM {_STAMP_TABLE}").fetchone()  # noqa: S608 - a constant
+        stamp = con.execute(f"SELECT code, files FROM {_STAMP_TABLE}").fetchone()  # noqa: S608 - a constant
     except duckdb.Error as error:
         log.warning("%s cannot be used (%s): building in memory", path, error)
         con.close()
         return None
     if stamp is None or stamp[0] != code_stamp():
         log.info("%s was built by other code: building in memory", path)
+        con.close()
+        return None
+    if stamp[1] != files_stamp(data_dir):
+        # a folder edited in place (not a published version, whose files never change)
+        log.warning("%s was built from other files: building in memory", path)
         con.close()
         return None
     return con

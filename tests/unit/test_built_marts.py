@@ -110,6 +110,18 @@ def test_a_file_built_by_other_code_is_not_used(root: Path, tmp_path: Path, monk
     con.close()
 
 
+def test_a_file_built_from_other_files_is_not_used(root: Path, tmp_path: Path) -> None:
+    """A folder that is not a published version may be edited in place: a file built before an
+    edit is not used."""
+    folder = tmp_path / "edited"
+    shutil.copytree(publish.current_dir(root), folder)
+    (first, *_) = sorted((folder / "exports/instructors").rglob("*.parquet"))
+    pd.read_parquet(first).head(10).to_parquet(first, index=False)
+    con = db.connect(folder)
+    assert con.execute("select current_database()").fetchone() == ("memory",)
+    con.close()
+
+
 def test_several_processes_read_the_file_at_once(root: Path) -> None:
     """Replicas share one file: another process opens it while this one holds it open."""
     version = publish.current_dir(root)
