@@ -81,6 +81,11 @@ def _slide(pack: Pack, title_key: str) -> Slide:
     return next(s for s in pack.slides if s.title == title)
 
 
+def _kind(pack: Pack, kind: str) -> Slide:
+    (slide,) = [s for s in pack.slides if s.kind == kind]
+    return slide
+
+
 def _fields(card: Any) -> tuple[str, str, str, str]:
     return (card.title, card.value, card.status, card.status_text)
 
@@ -92,19 +97,20 @@ def _fields(card: Any) -> tuple[str, str, str, str]:
 def test_cards_board_and_summary_are_the_overviews_model(views: dict, key: tuple) -> None:
     pack, models = views[key]
     home = models["home"]
-    cards = pack.slides[2].cards
+    cards = _kind(pack, "cards").cards
     assert [(*_fields(c), c.lines) for c in cards[:7]] == [(*_fields(c), c.lines) for c in home.cards]
     counts = cards[7]
     assert counts.value == str(home.judged) == str(sum(home.counts.values()))
     shown = [s for s in home.counts if home.counts[s]]
     assert counts.line_status == tuple(shown)
     assert [line.rsplit(" ", 1)[1] for line in counts.lines] == [str(home.counts[s]) for s in shown]
-    board = pack.slides[3].board
+    board = _kind(pack, "board").board
     assert [[(c.item_no, c.title, c.status, c.label, c.due) for c in row.chips] for row in board] == [
         [(c.item_no, c.title, c.status, c.label, c.due) for c in area.chips] for area in home.board
     ]
     assert all(area.title in row.title for row, area in zip(board, home.board, strict=True))
-    assert pack.slides[-1].paragraphs == home.narrative
+    assert _kind(pack, "summary").paragraphs == home.narrative
+    assert pack.slides[1].kind == "summary"  # the summary comes first
 
 
 # --- map, league and areas: the attainment page's model --------------------------------------
@@ -150,9 +156,23 @@ def test_map_and_league_are_the_attainment_pages_model(views: dict, key: tuple) 
 def test_area_slides_are_the_attainment_pages_areas(views: dict, key: tuple) -> None:
     pack, models = views[key]
     areas = models["attainment"].areas
+    assert len(areas) == 9
+    # an area on its own slide when something of it needs following up (its own status or a
+    # region below on the follow-up list); the others in one row each of the quiet areas' slide
+    followed = {f.indicator_id for f in models["home"].follow_up}
+    needs = ("missed", "overdue_no_report", "behind", "at_risk")
+    busy = [a for a in areas if any(r.status in needs or r.indicator_id in followed for r in a.rows)]
+    quiet = [a for a in areas if a not in busy]
     slides = [s for s in pack.slides if s.kind == "area"]
-    assert len(slides) == len(areas) == 9
-    for slide, area in zip(slides, areas, strict=True):
+    assert len(slides) == len(busy)
+    if quiet:
+        merged = _kind(pack, "areas_ok")
+        assert merged.table is not None and len(merged.table.rows) == len(quiet)
+        for row, area in zip(merged.table.rows, quiet, strict=True):
+            assert area.title in row[0] and row[2] == str(len(area.rows))
+            for r in area.rows:
+                assert any(r.name in line and r.actual in line and r.status_label in line for line in merged.notes)
+    for slide, area in zip(slides, busy, strict=True):
         assert area.title in slide.title
         assert slide.table is not None
         rows = slide.table.rows
@@ -263,7 +283,7 @@ def test_pack_figures_against_pandas(views: dict, key: tuple) -> None:
     texts = catalog(lang)
     # instructor coverage: the region's own on the cards and training slides …
     share = _coverage(as_of, "prefecture_code" if region != PROVINCE else "")[region]
-    overview = next(c for c in pack.slides[2].cards if c.title == texts["overview.card.instructors"])
+    overview = next(c for c in _kind(pack, "cards").cards if c.title == texts["overview.card.instructors"])
     training = _slide(pack, "briefing.training.title").cards[0]
     assert overview.value == training.value == f"{share:.1%}"
     # … and every prefecture's in the league (the province's view)

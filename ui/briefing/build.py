@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from analytics import db, queries
+from analytics.attainment import NEEDS_ACTION, STATUS_SEVERITY
 from ui import maps
 from ui.briefing import figures, layout
 from ui.briefing.model import BoardRow, Card, Chart, Chip, Pack, Slide, Table
@@ -45,6 +46,7 @@ from views.regions import short_name
 __all__ = ["DEFAULT_INDICATOR", "Request", "build_pack", "plain"]
 
 FOLLOW_UP_ROWS = 15  # rows of the follow-up list on its slide; the rest are counted in the note
+NEXT_ROWS = 12  # rows of each table on the problems-and-next-steps slide; the rest are in the notes
 LAGGING_SHOWN = 4  # names of lagging regions written out per indicator before "and N more"
 AREA_NUMERALS = "一二三四五六七八九"
 
@@ -124,23 +126,65 @@ class _Builder:
     def legend(self, shown: Sequence[str]) -> tuple[tuple[str, str], ...]:
         return tuple((self.status_label(s), STATUS_COLORS[s]) for s in STATUS_ORDER if s in set(shown))
 
+    def join(self, parts: Sequence[str]) -> str:
+        """Sentences of a note side by side (a full-width space between Chinese ones)."""
+        return ("　" if self.lang == "zh" else " ").join(p for p in parts if p)
+
+    def needs_action(self, area: attainment_view.AreaTable) -> bool:
+        """Whether anything of ``area`` needs following up: one of its targets missed, overdue,
+        behind or at risk, in the region itself or (the follow-up list) in a region below."""
+        followed = {r.indicator_id for r in self.home.follow_up}
+        return any(r.status in NEEDS_ACTION or r.indicator_id in followed for r in area.rows)
+
+    # --------------------------------------------------------------------------- speaker notes
+
+    def source_line(self) -> str:
+        """The notes' first line: the date, the region, how far the data reaches, and whose data it is."""
+        through = self._date(self.status["progress_through"].iloc[0]) if len(self.status) else None
+        return self.t(
+            "briefing.notes.source",
+            as_of=self.req.as_of.isoformat(),
+            region=self.region_name,
+            through=through or self.t("data.none"),
+            data=self.t("briefing.demo_label") if self.manifest.demo else self.t("briefing.notes.reported"),
+        )
+
+    def row_notes(self, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[str, ...]:
+        """A table's rows as lines, each figure named by its column ("实际：79.6%，应完成：…")."""
+        colon, comma = ("：", "，") if self.lang == "zh" else (": ", ", ")
+        return tuple(comma.join(f"{c}{colon}{v}" for c, v in zip(columns, row, strict=True) if v) for row in rows)
+
+    def card_notes(self, cards: Sequence[Card]) -> tuple[str, ...]:
+        colon, comma = ("：", "；") if self.lang == "zh" else (": ", "; ")
+        return tuple(
+            f"{c.title}{colon}{c.value}" + "".join(f"{comma}{x}" for x in (c.status_text, *c.lines) if x) for c in cards
+        )
+
     # --------------------------------------------------------------------------- the pack
 
     def pack(self) -> Pack:
         r = self.req
         title = self.t("briefing.title", year=r.plan_year)
         demo = self.manifest.demo
+        # the monthly meeting's order: the verdict and what needs following up first, then the
+        # detail; an area with nothing to follow up shares one slide with the others like it
+        problem_areas = [a for a in self.attainment.areas if self.needs_action(a)]
+        quiet_areas = [a for a in self.attainment.areas if not self.needs_action(a)]
         slides = [
             self.title_slide(title),
+            self.summary_slide(),
             self.follow_up_slide(),
             self.cards_slide(),
             self.board_slide(),
             self.map_slide(),
-            *[self.area_slide(area) for area in self.attainment.areas],
+            *[self.area_slide(area) for area in problem_areas],
+            *([self.areas_ok_slide(quiet_areas)] if quiet_areas else []),
             self.childcare_slide(),
             self.training_slide(),
-            self.summary_slide(),
+            self.next_steps_slide(),
         ]
+        source = self.source_line()
+        slides = [dataclasses.replace(s, notes=(source, *s.notes)) for s in slides]
         return Pack(
             lang=self.lang,
             plan_year=r.plan_year,
@@ -177,6 +221,7 @@ class _Builder:
             subtitle=self.t("briefing.title.subtitle", region=self.region_name, as_of=r.as_of.isoformat()),
             paragraphs=lines,
             note=self.t("demo.banner") if self.manifest.demo else "",
+            notes=lines[:2],
         )
 
     @staticmethod
@@ -204,11 +249,14 @@ class _Builder:
             status=tuple(r.status for r in home.follow_up[: len(shown)]),
             status_col=2,
         )
+        note = self.join(notes)
         return Slide(
             kind="follow_up",
             title=self.t("briefing.follow_up.title", level=home.follow_up_level),
-            table=fitted(table, layout.AREA_TABLE, max_pt=12.5),
-            note=("　" if self.lang == "zh" else " ").join(notes),
+            table=fitted(table, layout.above(layout.AREA_TABLE, note), max_pt=12.5),
+            note=note,
+            # every line of the list, also those the slide has no room for
+            notes=(*self.row_notes(table.columns, rows), home.due_next_line),
         )
 
     # --------------------------------------------------------------------------- cards (views/home.py)
@@ -228,10 +276,12 @@ class _Builder:
             tuple(f"{self.status_label(s)}  {n[s]}" for s in shown),
             line_status=shown,
         )
+        cards = (*self.headline_cards(), counts)
         return Slide(
             kind="cards",
             title=self.t("briefing.cards.title", region=self.region_name),
-            cards=(*self.headline_cards(), counts),
+            cards=cards,
+            notes=self.card_notes(cards),
         )
 
     # --------------------------------------------------------------------------- board (views/home.py)
@@ -244,11 +294,17 @@ class _Builder:
             )
             for area in self.home.board
         ]
+        colon = "：" if self.lang == "zh" else ": "
         return Slide(
             kind="board",
             title=self.t("overview.board.title"),
             board=tuple(rows),
             legend=self.legend([c.status for row in rows for c in row.chips]),
+            notes=tuple(
+                f"{c.item_no} {c.title}{colon}{c.label}" + (f" {c.due}" if c.due else "")
+                for row in rows
+                for c in row.chips
+            ),
         )
 
     # --------------------------------------------------------------------------- map and league (views/attainment.py)
@@ -265,10 +321,13 @@ class _Builder:
             for r in area.rows.itertuples()
         }
         shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
+        definition = plain(str(chosen.row[f"definition_{self.lang}"]))
+        note = self.join([self.t("briefing.map.note", definition=definition), *chosen.basis])
+        box = layout.above(layout.MAP, note)
         chart = Chart(
             "map",
-            figures.region_map(shapes, area.regions, colors=area.colors, labels=labels, box=layout.MAP),
-            layout.MAP,
+            figures.region_map(shapes, area.regions, colors=area.colors, labels=labels, box=box),
+            box,
             self.t("briefing.map.alt", level=model.level_name, indicator=chosen.name),
         )
         league = chosen.league  # ranked as the page ranks it
@@ -290,17 +349,15 @@ class _Builder:
             status=tuple(str(s) for s in league["status_code"]),
             status_col=5,
         )
-        table = fitted(table, layout.LEAGUE, max_pt=12.0)
-        definition = plain(str(chosen.row[f"definition_{self.lang}"]))
+        table = fitted(table, layout.above(layout.LEAGUE, note), max_pt=12.0)
         return Slide(
             kind="map",
             title=self.t("briefing.map.title", level=model.level_name, indicator=chosen.name),
             chart=chart,
             table=table,
             legend=area.legend,
-            note=("　" if self.lang == "zh" else " ").join(
-                [self.t("briefing.map.note", definition=definition), *chosen.basis]
-            ),
+            note=note,
+            notes=(*self.row_notes(table.columns, table.rows), *chosen.basis),
         )
 
     # --------------------------------------------------------------------------- one slide per area
@@ -328,7 +385,7 @@ class _Builder:
         notes = [self.t("briefing.area.readings", readings=sep.join(readings))] if readings else []
         if area.untargeted:
             notes.append(self.t("briefing.area.untargeted", items=sep.join(f"{n} {t}" for n, t in area.untargeted)))
-        note = ("　" if self.lang == "zh" else " ").join(notes)
+        note = self.join(notes)
         table = Table(
             columns=(
                 self.t("briefing.area.col.item"),
@@ -349,8 +406,17 @@ class _Builder:
             status=tuple(states),
             status_col=6,
         )
-        table = fitted(table, layout.AREA_TABLE, max_pt=12.5)
-        return Slide(kind="area", title=self.area_title(area.area_no), table=table, note=note)
+        table = fitted(table, layout.above(layout.AREA_TABLE, note), max_pt=12.5)
+        # the notes name every region behind, not only the first few
+        sep = self.t("training.list_sep")
+        full = [(*row[:7], sep.join(r.behind_names) or "—") for row, r in zip(rows, area.rows, strict=True)]
+        return Slide(
+            kind="area",
+            title=self.area_title(area.area_no),
+            table=table,
+            note=note,
+            notes=(*self.row_notes(table.columns, full), *notes),
+        )
 
     def lagging_text(self, names: Sequence[str], level: str) -> str:
         """The regions behind on an indicator, worst first (the model's order), the first few by name."""
@@ -384,6 +450,7 @@ class _Builder:
             for m in model.milestones
         ]
         level_name = self.t(f"level.{model.below}")
+        note = self.t("briefing.childcare.note", level=level_name)
         chart = Chart(
             "childcare",
             figures.childcare_points(
@@ -393,9 +460,9 @@ class _Builder:
                 names={k: self.t(f"childcare.chart.{k}") for k in ("actual", "target", "expected")},
                 x_title=self.t("childcare.chart.points_x"),
                 no_data=model.no_data,
-                box=layout.HIGHLIGHT_CHART,
+                box=layout.above(layout.HIGHLIGHT_CHART, note),
             ),
-            layout.HIGHLIGHT_CHART,
+            layout.above(layout.HIGHLIGHT_CHART, note),
             self.t("briefing.childcare.alt", level=level_name),
         )
         return Slide(
@@ -403,13 +470,15 @@ class _Builder:
             title=self.t("briefing.childcare.title"),
             cards=tuple(cards),
             chart=chart,
-            note=self.t("briefing.childcare.note", level=level_name),
+            note=note,
+            notes=self.card_notes(cards),
         )
 
     # --------------------------------------------------------------------------- training (views/training.py)
 
     def training_slide(self) -> Slide:
         model = self.training
+        note = self.t("briefing.training.note")
         cards: list[Card] = []
         chart: Chart | None = None
 
@@ -436,9 +505,9 @@ class _Builder:
                     labels=cov.bar_labels,
                     category_labels=cov.category_labels,
                     x_title=self.t("training.coverage.bars_x"),
-                    box=layout.HIGHLIGHT_CHART,
+                    box=layout.above(layout.HIGHLIGHT_CHART, note),
                 ),
-                layout.HIGHLIGHT_CHART,
+                layout.above(layout.HIGHLIGHT_CHART, note),
                 self.t("briefing.training.alt", level=self.t(f"level.{cov.level}")),
             )
 
@@ -483,7 +552,8 @@ class _Builder:
             title=self.t("briefing.training.title"),
             cards=tuple(cards),
             chart=chart,
-            note=self.t("briefing.training.note"),
+            note=note,
+            notes=self.card_notes(cards),
         )
 
     # --------------------------------------------------------------------------- summary (views/home.py)
@@ -498,6 +568,8 @@ class _Builder:
 
     def summary_slide(self) -> Slide:
         counts = self.home.area_counts
+        note = self.t("home.chart.note")  # the overview's note under the same chart: what the colours mean
+        box = layout.above(layout.SUMMARY_CHART, note)
         chart = Chart(
             "summary",
             figures.status_by_area(
@@ -506,17 +578,162 @@ class _Builder:
                 status_labels={s: self.status_label(s) for s in STATUS_ORDER},
                 x_title=self.t("home.chart.x"),
                 lang=self.lang,
-                box=layout.SUMMARY_CHART,
+                box=box,
             ),
-            layout.SUMMARY_CHART,
+            box,
             self.t("briefing.summary.alt"),
         )
+        # the chart's numbers: each area's targets by status
+        colon, comma = ("：", "，") if self.lang == "zh" else (": ", ", ")
+        by_area = []
+        for area_no in sorted({int(a) for a in counts["area_no"]}):
+            group = counts[counts["area_no"] == area_no]
+            n = dict(zip(group["status"], group["n"], strict=True))
+            shown = comma.join(f"{self.status_label(s)} {n[s]}" for s in STATUS_ORDER if n.get(s))
+            by_area.append(f"{self.area_title(area_no)}{colon}{shown}")
         return Slide(
             kind="summary",
             title=self.t("overview.narrative.title"),
             paragraphs=tuple(self.narrative_parts()),
             chart=chart,
             legend=self.legend(list(counts["status"])),
-            # the overview's note under the same chart: what the colours mean
-            note=self.t("home.chart.note"),
+            note=note,
+            notes=(*self.narrative_parts(), *by_area),
+        )
+
+    # --------------------------------------------------------------------------- areas with nothing to follow up
+
+    def areas_ok_slide(self, areas: Sequence[attainment_view.AreaTable]) -> Slide:
+        """The areas with nothing missed, overdue, behind or at risk, one row each: their items and
+        how many of their indicators stand at each status (the figures themselves in the notes)."""
+        items = {a.area_no: [c.item_no for c in a.chips] for a in self.home.board}
+        sep = self.t("training.list_sep")
+        rows, notes = [], []
+        for area in areas:
+            n: dict[str, int] = {}
+            for r in area.rows:
+                n[r.status] = n.get(r.status, 0) + 1
+            numbers = items.get(area.area_no, [])
+            rows.append(
+                (
+                    self.area_title(area.area_no),
+                    self.t("briefing.areas_ok.items", items=sep.join(str(i) for i in numbers)),
+                    str(len(area.rows)),
+                    sep.join(f"{self.status_label(s)} {n[s]}" for s in STATUS_ORDER if n.get(s)) or "—",
+                )
+            )
+            columns = (
+                self.t("briefing.area.col.item"),
+                self.t("briefing.area.col.indicator"),
+                self.t("attainment.col.actual"),
+                self.t("attainment.col.target"),
+                self.t("attainment.col.expected"),
+                self.t("attainment.col.pace_short"),
+                self.t("attainment.col.status"),
+            )
+            notes.append(self.area_title(area.area_no))
+            notes += self.row_notes(
+                columns,
+                [(str(r.item_no), r.name, r.actual, r.target, r.expected, r.pace, r.status_label) for r in area.rows],
+            )
+        table = Table(
+            columns=(
+                self.t("briefing.areas_ok.col.area"),
+                self.t("briefing.areas_ok.col.items"),
+                self.t("briefing.areas_ok.col.indicators"),
+                self.t("briefing.areas_ok.col.statuses"),
+            ),
+            rows=tuple(rows),
+            widths=(4.2, 1.8, 1.1, 5.2),
+            align=("l", "l", "r", "l"),
+        )
+        note = self.t("briefing.areas_ok.note", level=self.home.follow_up_level)
+        return Slide(
+            kind="areas_ok",
+            title=self.t("briefing.areas_ok.title", n=len(areas)),
+            table=fitted(table, layout.above(layout.AREA_TABLE, note), max_pt=15),
+            note=note,
+            notes=tuple(notes),
+        )
+
+    # --------------------------------------------------------------------------- problems and next steps
+
+    def next_steps_slide(self) -> Slide:
+        """What is wrong and what falls due next month, both from the models: the region's own
+        indicators missed, overdue, behind or at risk, or with regions below on the follow-up list
+        (how many), worst first; and the targets of the region and the level below due next month."""
+        home, level = self.home, self.attainment.level_name
+        below: dict[str, int] = {}
+        for f in home.follow_up:
+            below[f.indicator_id] = below.get(f.indicator_id, 0) + 1
+        problems = [
+            r for a in self.attainment.areas for r in a.rows if r.status in NEEDS_ACTION or below.get(r.indicator_id)
+        ]
+        # worst first: the region's own status, then how many regions below need following up
+        problems.sort(key=lambda r: (STATUS_SEVERITY[r.status], -below.get(r.indicator_id, 0), r.item_no))
+        left = Table(
+            columns=(
+                self.t("briefing.area.col.item"),
+                self.t("briefing.area.col.indicator"),
+                self.t("attainment.col.status"),
+                self.t("attainment.col.actual"),
+                self.t("attainment.col.expected"),
+                self.t("attainment.col.pace_short"),
+                self.t("briefing.next.col.below", level=level),
+            ),
+            rows=tuple(
+                (
+                    str(r.item_no),
+                    r.name,
+                    r.status_label,
+                    r.actual,
+                    r.expected,
+                    r.pace,
+                    str(below.get(r.indicator_id, 0)),
+                )
+                for r in problems
+            ),
+            widths=(0.5, 3.0, 1.35, 1.15, 1.15, 0.8, 1.2) if self.lang == "zh" else (0.6, 2.7, 1.5, 1.1, 1.1, 0.7, 1.3),
+            align=("r", "l", "l", "r", "r", "r", "r"),
+            status=tuple(r.status for r in problems),
+            status_col=2,
+        )
+        due = home.due_next_month
+        right = Table(
+            columns=(
+                self.t("overview.follow_up.col.region"),
+                self.t("overview.follow_up.col.indicator"),
+                self.t("briefing.next.col.remaining"),
+                self.t("overview.follow_up.col.due"),
+            ),
+            rows=tuple((d.region, d.indicator, d.remaining, d.due) for d in due),
+            widths=(1.3, 2.4, 1.2, 1.3),
+            align=("l", "l", "r", "r"),
+        )
+        # an empty table is a sentence in its place, saying so
+        empty = (
+            "" if problems else self.t("briefing.next.no_problems", level=home.follow_up_level),
+            "" if due else self.t("overview.follow_up.due_next_none"),
+        )
+        notes = [
+            self.t("briefing.next.more", n=len(t.rows) - NEXT_ROWS) for t in (left, right) if len(t.rows) > NEXT_ROWS
+        ]
+        note = self.join([*notes, self.t("briefing.next.note", level=home.follow_up_level)])
+        shown_left = dataclasses.replace(left, rows=left.rows[:NEXT_ROWS], status=left.status[:NEXT_ROWS])
+        shown_right = dataclasses.replace(right, rows=right.rows[:NEXT_ROWS])
+        return Slide(
+            kind="next_steps",
+            title=self.t("briefing.next.title"),
+            headings=(self.t("briefing.next.problems"), self.t("briefing.next.due")),
+            table=fitted(shown_left, layout.above(layout.NEXT_TABLES[0], note), max_pt=12.5),
+            side_table=fitted(shown_right, layout.above(layout.NEXT_TABLES[1], note), max_pt=12.5),
+            paragraphs=empty,
+            note=note,
+            notes=(
+                self.t("briefing.next.problems"),
+                *self.row_notes(left.columns, left.rows),
+                self.t("briefing.next.due"),
+                *self.row_notes(right.columns, right.rows),
+                home.due_next_line,
+            ),
         )

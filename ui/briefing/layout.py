@@ -7,7 +7,6 @@ looks like the slide that is projected. Chart images are rendered at their box's
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +42,9 @@ class Box:
 
 
 TITLE: Final = Box(MARGIN, TITLE_Y, CONTENT_W, TITLE_H)
+# the cover: the region and date under the title, then the data's lines
+TITLE_SUBTITLE: Final = Box(1.0, 3.35, 11.3, 0.6)
+TITLE_LINES: Final = Box(1.0, 4.15, 11.3, 1.2)
 FOOTER: Final = Box(MARGIN, FOOTER_Y, CONTENT_W, FOOTER_H)
 GAP: Final = 0.18
 
@@ -77,15 +79,33 @@ HIGHLIGHT_COLS: Final = 3
 HIGHLIGHT_ROWS: Final = 2
 HIGHLIGHT_CHART: Final = Box(MARGIN + 7.0 + GAP, BODY_Y, CONTENT_W - 7.0 - GAP, BODY_H - 0.55)
 
-# the closing summary: the paragraph on the left, the status of each area on the right
-SUMMARY_TEXT: Final = Box(MARGIN, BODY_Y, 6.3, BODY_H)
+# the summary: the paragraph on the left, the status of each area on the right; the paragraph
+# ends above the note (it once ran the full body height, into the note's lines)
+SUMMARY_TEXT: Final = Box(MARGIN, BODY_Y, 6.3, NOTE.y - 0.1 - BODY_Y)
 SUMMARY_LEGEND: Final = Box(MARGIN + 6.3 + GAP, BODY_Y, CONTENT_W - 6.3 - GAP, LEGEND_H)
 SUMMARY_CHART: Final = Box(MARGIN + 6.3 + GAP, BODY_Y + LEGEND_H, CONTENT_W - 6.3 - GAP, BODY_H - 0.45 - LEGEND_H)
 LEGENDS: Final = {"board": LEGEND, "map": MAP_LEGEND, "summary": SUMMARY_LEGEND}
 
+# problems and next steps: two tables side by side, each under its heading
+HEADING_H: Final = 0.4
+NEXT_LEFT_W: Final = 7.7
+NEXT_HEADINGS: Final = (
+    Box(MARGIN, BODY_Y, NEXT_LEFT_W, HEADING_H),
+    Box(MARGIN + NEXT_LEFT_W + GAP, BODY_Y, CONTENT_W - NEXT_LEFT_W - GAP, HEADING_H),
+)
+NEXT_TABLES: Final = (
+    Box(MARGIN, BODY_Y + HEADING_H + 0.08, NEXT_LEFT_W, AREA_TABLE.h - HEADING_H - 0.08),
+    Box(
+        MARGIN + NEXT_LEFT_W + GAP,
+        BODY_Y + HEADING_H + 0.08,
+        CONTENT_W - NEXT_LEFT_W - GAP,
+        AREA_TABLE.h - HEADING_H - 0.08,
+    ),
+)
 
-def highlight_grid() -> list[Box]:
-    return grid(HIGHLIGHT_CARDS, HIGHLIGHT_COLS, HIGHLIGHT_ROWS)
+
+def highlight_grid(note: str = "") -> list[Box]:
+    return grid(above(HIGHLIGHT_CARDS, note), HIGHLIGHT_COLS, HIGHLIGHT_ROWS)
 
 
 def grid(area: Box, cols: int, rows: int, gap: float = GAP) -> list[Box]:
@@ -209,28 +229,78 @@ def card_chip(label: str, room: Box, *, min_pt: float = 7.0) -> tuple[Box, float
 
 # ------------------------------------------------------------------------------- text fitting
 # Neither python-pptx nor HTML-to-PDF tell the size text will take before it is drawn, so
-# type sizes are chosen from an estimate: a Chinese character (or any full-width one) is one
-# em wide, a Latin one a little over half an em, and a line wraps at the box's width. The
-# estimate errs wide, so text set by it fits in PowerPoint, LibreOffice and Chromium alike.
+# type sizes are chosen from an estimate: a Chinese character (or any full-width one, or one
+# of ambiguous width such as √ ↓ · —, which Chinese fonts draw full width) is one em wide, a
+# Latin one a little over half an em, and lines break as the renderers break them: Chinese
+# anywhere but before a closing mark or after an opening one, Latin between words. The
+# estimate errs wide, so text set by it fits in PowerPoint, LibreOffice and Chromium alike;
+# tests/unit/test_briefing.py measures the rendered text against its boxes.
 
 LINE_SPACING: Final = 1.25  # line height as a multiple of the type size, in both renderers
 LATIN_EM: Final = 0.58
+SPACE_EM: Final = 0.3
+CLOSING: Final = frozenset("，。、；：？！）》」』】”’…%,.;:?!)]}")  # never starts a line
+OPENING: Final = frozenset("（《「『【“‘([{")  # never ends a line
+
+
+def char_em(c: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(c) in "WFA" else LATIN_EM
 
 
 def text_width_em(text: str) -> float:
     """Estimated width of ``text`` in ems of its type size."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else LATIN_EM for c in text)
+    return sum(char_em(c) for c in text)
+
+
+def _units(text: str) -> list[tuple[float, float]]:
+    """``text`` as the pieces a line does not break inside, each (width, space after it) in ems:
+    a Latin word, or a Chinese character with the marks that may not be parted from it."""
+    units: list[list[float]] = []
+    word = 0.0
+    glue_next = False  # the previous piece ends in an opening mark: the next joins it
+    for c in text:
+        if c == " ":
+            if word:
+                units.append([word, 0.0])
+                word = 0.0
+            if units:
+                units[-1][1] += SPACE_EM
+            glue_next = False
+            continue
+        wide = unicodedata.east_asian_width(c) in "WFA"
+        if not wide:
+            if glue_next and not word and units:
+                units[-1][0] += char_em(c)  # "（6" stays together, then the word goes on
+                word, glue_next = units.pop()[0], False
+                continue
+            word += char_em(c)
+            continue
+        if word:
+            units.append([word, 0.0])
+            word = 0.0
+        if units and (c in CLOSING or glue_next) and not units[-1][1]:
+            units[-1][0] += 1.0
+        else:
+            units.append([1.0, 0.0])
+        glue_next = c in OPENING
+    if word:
+        units.append([word, 0.0])
+    return [(w, sp) for w, sp in units]
 
 
 def lines_needed(text: str, width_in: float, pt: float) -> int:
-    """Lines ``text`` takes at ``pt`` in a box ``width_in`` wide (word wrapping wastes some of each line)."""
-    per_line = width_in * 72 / pt
+    """Lines ``text`` takes at ``pt`` in a box ``width_in`` wide, broken as the renderers break it."""
+    per_line = width_in * 72 / pt  # ems a line holds
     total = 0
     for part in text.split("\n"):
-        em = text_width_em(part)
-        # a line of words breaks before the word that does not fit; Chinese breaks anywhere
-        latin = sum(unicodedata.east_asian_width(c) not in "WF" for c in part) / max(len(part), 1)
-        total += max(1, math.ceil(em * (1 + 0.15 * latin) / per_line))
+        lines, x = 1, 0.0
+        for w, space in _units(part):
+            if x and x + w > per_line + 1e-9:  # does not fit after what the line holds: a new line
+                lines, x = lines + 1, 0.0
+            while w > per_line + 1e-9:  # longer than a line: broken anywhere (overflow-wrap)
+                lines, w = lines + 1, w - per_line
+            x += w + space
+        total += lines
     return total
 
 
@@ -241,16 +311,51 @@ def fit_pt(
     max_pt: float,
     min_pt: float,
     gap_lines: float = 0.0,
+    gap_pt: float = 0.0,
 ) -> float:
     """The largest type size (in steps of 0.5 pt) at which ``paragraphs`` fit in ``box``;
-    ``gap_lines`` is the space between paragraphs, in lines."""
+    the space between paragraphs is ``gap_lines`` lines plus ``gap_pt`` points."""
     pt = max_pt
+    gaps = max(len(paragraphs) - 1, 0)
     while pt > min_pt:
-        lines = sum(lines_needed(p, box.w, pt) for p in paragraphs) + gap_lines * max(len(paragraphs) - 1, 0)
-        if lines * pt * LINE_SPACING <= box.h * 72:
+        lines = sum(lines_needed(p, box.w, pt) for p in paragraphs) + gap_lines * gaps
+        if lines * pt * LINE_SPACING + gap_pt * gaps <= box.h * 72:
             return pt
         pt -= 0.5
     return min_pt
+
+
+def status_lines(box: Box, n: int, pt: float) -> tuple[float, float]:
+    """Rows of ``n`` status lines (a square and a count each) in ``box``: the step between rows
+    and the type size, at most ``pt`` + 2 and 1.6 lines apart, less where ``n`` rows need it."""
+    step = min(pt * LINE_SPACING / 72 * 1.6, box.h / max(n, 1))
+    return step, min(pt + 2, step * 72 / LINE_SPACING)
+
+
+# ------------------------------------------------------------------------------- the note under a body
+
+NOTE_MAX_PT: Final = 10.5
+NOTE_MIN_PT: Final = 8.0
+
+
+def note_box(text: str) -> Box:
+    """The note under a slide's body: NOTE, or taller (growing upwards) when the note needs more
+    lines than NOTE holds at the smallest size (a long basis of the association's readings)."""
+    if not text:
+        return NOTE
+    need = lines_needed(text, NOTE.w, NOTE_MIN_PT) * NOTE_MIN_PT * LINE_SPACING / 72 + 0.02
+    h = max(NOTE.h, need)
+    return Box(NOTE.x, NOTE.y + NOTE.h - h, NOTE.w, h)
+
+
+def note_pt(text: str) -> float:
+    return fit_pt([text], note_box(text), max_pt=NOTE_MAX_PT, min_pt=NOTE_MIN_PT)
+
+
+def above(box: Box, note: str) -> Box:
+    """``box`` cut to end above the note under it, where a long note takes more room than NOTE."""
+    bottom = min(box.y + box.h, note_box(note).y - 0.1)
+    return Box(box.x, box.y, box.w, bottom - box.y)
 
 
 def table_pt(
@@ -263,7 +368,7 @@ def table_pt(
         total = 0.0
         for row in rows:
             lines = max(lines_needed(cell, w - 2 * CELL_MARGIN_X, pt) for cell, w in zip(row, widths_in, strict=True))
-            total += lines * pt * LINE_SPACING / 72 + 2 * CELL_MARGIN_Y
+            total += lines * pt * LINE_SPACING / 72 + 2 * CELL_MARGIN_Y + RULE_IN
         if total <= height_in:
             return pt
         pt -= 0.5
@@ -272,3 +377,19 @@ def table_pt(
 
 CELL_MARGIN_X: Final = 0.06
 CELL_MARGIN_Y: Final = 0.04
+RULE_IN: Final = 0.75 / 72  # the rule under each row, which the PDF's rows are taller by
+
+
+def fits(paragraphs: Sequence[str], box: Box, pt: float) -> bool:
+    return sum(lines_needed(p, box.w, pt) for p in paragraphs) * pt * LINE_SPACING <= box.h * 72
+
+
+def chip_texts(title: str, label: str, due: str, inner: Box) -> tuple[list[str], float]:
+    """A board chip's lines and type size: the item, its status, its due dates; the status and
+    the dates on one line where three lines do not fit even in the smallest type."""
+    texts = [title, label, *([due] if due else [])]
+    pt = fit_pt(texts, inner, max_pt=10, min_pt=7)
+    if due and not fits(texts, inner, pt):
+        texts = [title, f"{label} · {due}"]
+        pt = fit_pt(texts, inner, max_pt=10, min_pt=6.5)
+    return texts, pt

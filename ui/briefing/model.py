@@ -16,7 +16,7 @@ from ui.briefing.layout import Box
 from views import home
 
 # slide kinds, each drawn by one function per renderer
-KINDS = ("title", "follow_up", "cards", "board", "map", "area", "highlights", "summary")
+KINDS = ("title", "summary", "follow_up", "cards", "board", "map", "area", "areas_ok", "highlights", "next_steps")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,11 @@ class Slide:
     paragraphs: tuple[str, ...] = ()
     note: str = ""
     legend: tuple[tuple[str, str], ...] = ()  # (label, colour)
+    # a second table beside the first (problems and next steps), and a heading over each
+    side_table: Table | None = None
+    headings: tuple[str, ...] = ()
+    # the speaker's notes: the figures behind the slide, its date and its source (PPTX notes)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -147,13 +147,15 @@ def card(box: Box, c: Card, *, value_pt: float) -> str:
         lines_box = parts.lines
     if not c.lines:
         return "".join(out)
-    pt = layout.fit_pt(c.lines, lines_box, max_pt=10.5, min_pt=7.5)
+    pt = layout.fit_pt(c.lines, lines_box, max_pt=10.5, min_pt=7.5, gap_pt=2)
     if c.line_status:
-        step = pt * layout.LINE_SPACING / 72 * 1.6
+        step, line_pt = layout.status_lines(lines_box, len(c.lines), pt)
+        side = min(0.16, step * 0.8)
         for j, (line, status) in enumerate(zip(c.lines, c.line_status, strict=True)):
             y = lines_box.y + j * step
-            out.append(rect(Box(lines_box.x, y + 0.04, 0.16, 0.16), fill=STATUS_COLORS[status]))
-            out.append(text(Box(lines_box.x + 0.26, y, lines_box.w - 0.26, step), [line], pt=pt + 2))
+            out.append(rect(Box(lines_box.x, y + (step - side) / 2, side, side), fill=STATUS_COLORS[status]))
+            box = Box(lines_box.x + 0.26, y, lines_box.w - 0.26, step)
+            out.append(text(box, [line], pt=line_pt, anchor="middle"))
         return "".join(out)
     out.append(text(lines_box, c.lines, pt=pt, color=MUTED, gap_pt=2))
     return "".join(out)
@@ -175,18 +177,18 @@ def table(box: Box, t: Table) -> str:
                 style += f"background:{STATUS_COLORS[status]};color:{color};"
             cells.append(f'<td style="{style}">{_e(cell)}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    css = f"left:{box.x:.3f}in;top:{box.y:.3f}in;width:{box.w:.3f}in;font-size:{t.font_pt}pt;"
+    # the table sits in a block of its layout box: what does not fit overflows that block, where
+    # the text-fit test measures it (the table itself is only as tall as its rows)
     return (
-        f'<table class="a" style="{css}"><colgroup>{cols}</colgroup>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="a fit" style="{_pos(box)}"><table style="width:100%;font-size:{t.font_pt}pt">'
+        f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
 def note(content: str) -> str:
     if not content:
         return ""
-    pt = layout.fit_pt([content], layout.NOTE, max_pt=10.5, min_pt=8)
-    return text(layout.NOTE, [content], pt=pt, color=MUTED, anchor="bottom")
+    return text(layout.note_box(content), [content], pt=layout.note_pt(content), color=MUTED, anchor="bottom")
 
 
 # ------------------------------------------------------------------------------- slides
@@ -196,8 +198,12 @@ def draw_title(s: Slide) -> str:
     out = [rect(Box(0, 0, layout.SLIDE_W, 0.22), fill=PRIMARY)]
     pt = layout.fit_pt([s.title], Box(0, 0, 11.3, 1.5), max_pt=36, min_pt=24)
     out.append(text(Box(1.0, 1.7, 11.3, 1.5), [s.title], pt=pt, bold=True, anchor="bottom", tag="h1"))
-    out.append(text(Box(1.0, 3.35, 11.3, 0.6), [s.subtitle], pt=22, color=PRIMARY, bold=True))
-    out.append(text(Box(1.0, 4.15, 11.3, 1.2), s.paragraphs, pt=12, color=MUTED, gap_pt=4))
+    sub = layout.TITLE_SUBTITLE
+    pt = layout.fit_pt([s.subtitle], sub, max_pt=22, min_pt=14)
+    out.append(text(sub, [s.subtitle], pt=pt, color=PRIMARY, bold=True))
+    lines = layout.TITLE_LINES
+    pt = layout.fit_pt(s.paragraphs, lines, max_pt=12, min_pt=9, gap_pt=4)
+    out.append(text(lines, s.paragraphs, pt=pt, color=MUTED, gap_pt=4))
     if s.note:
         box = Box(1.0, 5.55, 11.3, 0.9)
         out.append(rect(box, fill="#FFF8C5", line="#D4A72C", rounded=True))
@@ -225,9 +231,10 @@ def draw_board(s: Slide) -> str:
                     dashed=chip.status in DASHED,
                 )
             )
-            texts = [f"{chip.item_no} {chip.title}", chip.label, *([chip.due] if chip.due else [])]
             inner = Box(cbox.x + 0.08, cbox.y + 0.03, cbox.w - 0.16, cbox.h - 0.06)
-            chip_pt = layout.fit_pt(texts, Box(0, 0, inner.w, inner.h), max_pt=10, min_pt=7)
+            texts, chip_pt = layout.chip_texts(
+                f"{chip.item_no} {chip.title}", chip.label, chip.due, Box(0, 0, inner.w, inner.h)
+            )
             color = STATUS_TEXT[chip.status]
             # the item in bold, its status under it, then the due dates of its judged targets
             body = f'<p style="font-weight:700">{_e(texts[0])}</p>' + "".join(f"<p>{_e(x)}</p>" for x in texts[1:])
@@ -249,16 +256,27 @@ def slide_html(pack: Pack, i: int, s: Slide, images: Mapping[str, bytes]) -> str
             if s.chart is not None:
                 parts.append(picture(s.chart.box, images[s.chart.key], s.chart.alt))
             if s.table is not None:
-                parts.append(table(layout.LEAGUE, s.table))
-        elif s.kind in ("area", "follow_up"):  # a table and a note
+                parts.append(table(layout.above(layout.LEAGUE, s.note), s.table))
+        elif s.kind in ("area", "follow_up", "areas_ok"):  # a table and a note
             if s.table is not None:
-                parts.append(table(layout.AREA_TABLE, s.table))
+                parts.append(table(layout.above(layout.AREA_TABLE, s.note), s.table))
+        elif s.kind == "next_steps":
+            for head, heading, box, t, empty in zip(
+                layout.NEXT_HEADINGS, s.headings, layout.NEXT_TABLES, (s.table, s.side_table), s.paragraphs, strict=True
+            ):
+                pt = layout.fit_pt([heading], head, max_pt=15, min_pt=10)
+                parts.append(text(head, [heading], pt=pt, bold=True, color=PRIMARY, anchor="bottom", tag="h2"))
+                box = layout.above(box, s.note)
+                if t is not None and t.rows:
+                    parts.append(table(box, t))
+                elif empty:
+                    parts.append(text(box, [empty], pt=layout.fit_pt([empty], box, max_pt=13, min_pt=9), color=MUTED))
         elif s.kind == "highlights":
-            parts += [card(b, c, value_pt=22) for b, c in zip(layout.highlight_grid(), s.cards, strict=False)]
+            parts += [card(b, c, value_pt=22) for b, c in zip(layout.highlight_grid(s.note), s.cards, strict=False)]
             if s.chart is not None:
                 parts.append(picture(s.chart.box, images[s.chart.key], s.chart.alt))
         elif s.kind == "summary":
-            box = layout.SUMMARY_TEXT
+            box = layout.above(layout.SUMMARY_TEXT, s.note)
             pt = layout.fit_pt(s.paragraphs, box, max_pt=16, min_pt=9, gap_lines=0.5)
             parts.append(text(box, s.paragraphs, pt=pt, gap_pt=pt * 0.5 * layout.LINE_SPACING))
             if s.chart is not None:

@@ -2,10 +2,14 @@
 
 Every run names its fonts: the Latin one and the East Asian one (``a:ea``), so PowerPoint
 and LibreOffice set the Chinese in a Chinese font rather than guessing from the Latin name,
-and mark it ``zh-CN`` for spelling and line breaking. The font is the dashboard's first
-family (ui.theme.FONT_FAMILY), Noto Sans CJK SC; a machine without it substitutes its own
-Chinese font (Microsoft YaHei on Windows) and the text stays text. Sizes and places come
-from ui.briefing.layout, shared with the PDF.
+and mark it ``zh-CN`` for spelling and line breaking. The font is Microsoft YaHei (微软雅黑),
+which every Windows PC since Vista and Office for Mac have. A run names one font only, so
+the fallback is said the ways the format allows: each font element carries YaHei's PANOSE
+number, pitch family and GB2312 character set, from which PowerPoint picks a similar Chinese
+sans where YaHei is missing, and LibreOffice asks fontconfig, which for zh-CN text answers
+the dashboard's font, Noto Sans CJK SC (``fc-match "Microsoft YaHei:lang=zh-cn"``). The
+deck's theme names YaHei too (it had Calibri and 宋体), for text that names no font. Sizes and places come from
+ui.briefing.layout, shared with the PDF. Every slide's notes hold the figures behind it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ from ui.briefing.layout import Box
 from ui.briefing.model import Card, Pack, Slide, Table
 from ui.theme import DASHED, PRIMARY, STATUS_COLORS, STATUS_TEXT
 
-FONT = "Noto Sans CJK SC"  # Latin and East Asian: the same family as the dashboard and its charts
+FONT = "Microsoft YaHei"  # Latin and East Asian: the Chinese sans that office PCs have
+# how PowerPoint finds a stand-in where FONT is missing: YaHei's PANOSE classification, a
+# variable-pitch sans (pitch family 34) and the GB2312 character set (-122)
+FONT_ATTRS = 'panose="020B0503020204020204" pitchFamily="34" charset="-122"'
 TEXT = "1f2328"
 MUTED = "57606a"
 BORDER = "d0d7de"
@@ -60,7 +67,8 @@ def style_run(run: _Run, *, pt: float, bold: bool = False, color: str = TEXT) ->
     rpr = parse_xml(
         f'<a:rPr {nsdecls("a")} lang="zh-CN" altLang="en-US" sz="{round(pt * 100)}" b="{1 if bold else 0}">'
         f'<a:solidFill><a:srgbClr val="{color.lstrip("#").upper()}"/></a:solidFill>'
-        f'<a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/><a:cs typeface="{FONT}"/></a:rPr>'
+        f'<a:latin typeface="{FONT}" {FONT_ATTRS}/><a:ea typeface="{FONT}" {FONT_ATTRS}/>'
+        f'<a:cs typeface="{FONT}" {FONT_ATTRS}/></a:rPr>'
     )
     r.insert(0, rpr)
 
@@ -208,14 +216,16 @@ def card(slide: PptxSlide, box: Box, c: Card, *, value_pt: float) -> None:
         lines_box = parts.lines
     if not c.lines:
         return
-    pt = layout.fit_pt(c.lines, lines_box, max_pt=10.5, min_pt=7.5)
+    pt = layout.fit_pt(c.lines, lines_box, max_pt=10.5, min_pt=7.5, gap_pt=2)
     if c.line_status:
         # a coloured square before each line (the status counts)
-        step = pt * layout.LINE_SPACING / 72 * 1.6
+        step, line_pt = layout.status_lines(lines_box, len(c.lines), pt)
+        side = min(0.16, step * 0.8)
         for j, (text, status) in enumerate(zip(c.lines, c.line_status, strict=True)):
             y = lines_box.y + j * step
-            rect(slide, Box(lines_box.x, y + 0.04, 0.16, 0.16), fill=STATUS_COLORS[status])
-            textbox(slide, Box(lines_box.x + 0.26, y, lines_box.w - 0.26, step), [text], pt=pt + 2, color=TEXT)
+            rect(slide, Box(lines_box.x, y + (step - side) / 2, side, side), fill=STATUS_COLORS[status])
+            box = Box(lines_box.x + 0.26, y, lines_box.w - 0.26, step)
+            textbox(slide, box, [text], pt=line_pt, color=TEXT, anchor="middle")
         return
     textbox(slide, lines_box, c.lines, pt=pt, color=MUTED, space_after_pt=2)
 
@@ -234,6 +244,7 @@ def table(slide: PptxSlide, box: Box, t: Table) -> None:
         * layout.LINE_SPACING
         / 72
         + 2 * layout.CELL_MARGIN_Y
+        + layout.RULE_IN
         for row in (t.columns, *t.rows)
     ]
     shape = slide.shapes.add_table(n_rows, len(t.columns), _emu(box.x), _emu(box.y), _emu(box.w), _emu(sum(heights)))
@@ -292,8 +303,12 @@ def draw_title(slide: PptxSlide, pack: Pack, s: Slide) -> None:
         title.left, title.top, title.width, title.height = _emu(1.0), _emu(1.7), _emu(11.3), _emu(1.5)
         pt = layout.fit_pt([s.title], Box(0, 0, 11.3, 1.5), max_pt=36, min_pt=24)
         write(title.text_frame, [s.title], pt=pt, bold=True, anchor="bottom")
-    textbox(slide, Box(1.0, 3.35, 11.3, 0.6), [s.subtitle], pt=22, color=PRIMARY, bold=True)
-    textbox(slide, Box(1.0, 4.15, 11.3, 1.2), s.paragraphs, pt=12, color=MUTED, space_after_pt=4)
+    sub = layout.TITLE_SUBTITLE
+    pt = layout.fit_pt([s.subtitle], sub, max_pt=22, min_pt=14)
+    textbox(slide, sub, [s.subtitle], pt=pt, color=PRIMARY, bold=True)
+    lines = layout.TITLE_LINES
+    pt = layout.fit_pt(s.paragraphs, lines, max_pt=12, min_pt=9, gap_pt=4)
+    textbox(slide, lines, s.paragraphs, pt=pt, color=MUTED, space_after_pt=4)
     if s.note:
         box = Box(1.0, 5.55, 11.3, 0.9)
         note = rect(slide, box, fill="FFF8C5", line="D4A72C", rounded=True)
@@ -326,8 +341,7 @@ def draw_board(slide: PptxSlide, pack: Pack, s: Slide) -> None:
             )
             tf = shape.text_frame
             inner = Box(0, 0, cbox.w - 0.16, cbox.h - 0.06)
-            texts = [f"{chip.item_no} {chip.title}", chip.label, *([chip.due] if chip.due else [])]
-            chip_pt = layout.fit_pt(texts, inner, max_pt=10, min_pt=7)
+            texts, chip_pt = layout.chip_texts(f"{chip.item_no} {chip.title}", chip.label, chip.due, inner)
             write(
                 tf,
                 texts,
@@ -343,24 +357,70 @@ def draw_map(slide: PptxSlide, pack: Pack, s: Slide, images: Mapping[str, bytes]
     if s.chart is not None:
         picture(slide, s.chart.box, images[s.chart.key], s.chart.alt)
     if s.table is not None:
-        table(slide, layout.LEAGUE, s.table)
+        table(slide, layout.above(layout.LEAGUE, s.note), s.table)
     note(slide, s.note)
 
 
 def note(slide: PptxSlide, text: str) -> None:
     if text:
-        pt = layout.fit_pt([text], layout.NOTE, max_pt=10.5, min_pt=8)
-        textbox(slide, layout.NOTE, [text], pt=pt, color=MUTED, anchor="bottom")
+        textbox(slide, layout.note_box(text), [text], pt=layout.note_pt(text), color=MUTED, anchor="bottom")
 
 
 def draw_area(slide: PptxSlide, pack: Pack, s: Slide) -> None:
     if s.table is not None:
-        table(slide, layout.AREA_TABLE, s.table)
+        table(slide, layout.above(layout.AREA_TABLE, s.note), s.table)
     note(slide, s.note)
 
 
+def draw_next_steps(slide: PptxSlide, pack: Pack, s: Slide) -> None:
+    """Problems on the left, what falls due next month on the right, each under its heading."""
+    for head, heading, box, t, empty in zip(
+        layout.NEXT_HEADINGS, s.headings, layout.NEXT_TABLES, (s.table, s.side_table), s.paragraphs, strict=True
+    ):
+        pt = layout.fit_pt([heading], head, max_pt=15, min_pt=10)
+        textbox(slide, head, [heading], pt=pt, bold=True, color=PRIMARY, anchor="bottom")
+        box = layout.above(box, s.note)
+        if t is not None and t.rows:
+            table(slide, box, t)
+        elif empty:
+            textbox(slide, box, [empty], pt=layout.fit_pt([empty], box, max_pt=13, min_pt=9), color=MUTED)
+    note(slide, s.note)
+
+
+def speaker_notes(slide: PptxSlide, lines: Sequence[str]) -> None:
+    """The slide's notes: the figures behind it, one paragraph each, in the deck's font."""
+    frame_ = slide.notes_slide.notes_text_frame
+    if frame_ is None or not lines:
+        return
+    frame_.clear()
+    for i, line in enumerate(lines):
+        para = frame_.paragraphs[0] if i == 0 else frame_.add_paragraph()
+        run = para.add_run()
+        run.text = line
+        style_run(run, pt=12)
+
+
+def theme_fonts(prs: object) -> None:
+    """The theme's fonts: YaHei for Latin, East Asian and the Chinese script (``a:font
+    script="Hans"``, 宋体 in python-pptx's template), for text that names no font of its own."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = prs.slide_masters[0].part.part_related_by(RT.THEME)  # type: ignore[attr-defined]
+    root = etree.fromstring(part.blob)
+    for group in ("a:majorFont", "a:minorFont"):
+        for font in root.iter(qn(group)):
+            for tag in ("a:latin", "a:ea"):
+                el = font.find(qn(tag))
+                if el is not None:
+                    el.set("typeface", FONT)
+            for script in font.findall(qn("a:font")):
+                if script.get("script") == "Hans":
+                    script.set("typeface", FONT)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def draw_highlights(slide: PptxSlide, pack: Pack, s: Slide, images: Mapping[str, bytes]) -> None:
-    for box, c in zip(layout.highlight_grid(), s.cards, strict=False):
+    for box, c in zip(layout.highlight_grid(s.note), s.cards, strict=False):
         card(slide, box, c, value_pt=22)
     if s.chart is not None:
         picture(slide, s.chart.box, images[s.chart.key], s.chart.alt)
@@ -368,7 +428,7 @@ def draw_highlights(slide: PptxSlide, pack: Pack, s: Slide, images: Mapping[str,
 
 
 def draw_summary(slide: PptxSlide, pack: Pack, s: Slide, images: Mapping[str, bytes]) -> None:
-    box = layout.SUMMARY_TEXT
+    box = layout.above(layout.SUMMARY_TEXT, s.note)
     pt = layout.fit_pt(s.paragraphs, box, max_pt=16, min_pt=9, gap_lines=0.5)
     textbox(slide, box, s.paragraphs, pt=pt, space_after_pt=pt * 0.5 * layout.LINE_SPACING)
     if s.chart is not None:
@@ -397,8 +457,10 @@ def render_pptx(pack: Pack, images: Mapping[str, bytes]) -> bytes:
             draw_board(slide, pack, s)
         elif s.kind == "map":
             draw_map(slide, pack, s, images)
-        elif s.kind in ("area", "follow_up"):  # a table and a note
+        elif s.kind in ("area", "follow_up", "areas_ok"):  # a table and a note
             draw_area(slide, pack, s)
+        elif s.kind == "next_steps":
+            draw_next_steps(slide, pack, s)
         elif s.kind == "highlights":
             draw_highlights(slide, pack, s, images)
         elif s.kind == "summary":
@@ -407,6 +469,9 @@ def render_pptx(pack: Pack, images: Mapping[str, bytes]) -> bytes:
             raise ValueError(f"unknown slide kind {s.kind!r}")
         if s.legend:
             legend(slide, layout.LEGENDS[s.kind], s.legend)
+    for slide, s in zip(prs.slides, pack.slides, strict=True):
+        speaker_notes(slide, s.notes)
+    theme_fonts(prs)
     props = prs.core_properties
     props.title = pack.title
     props.subject = pack.footer
