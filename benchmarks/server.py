@@ -16,6 +16,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ class Balancer:
         self.replicas = replicas
         self.replica_ports = [port + 1 + i for i in range(replicas)]
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log = data_root.parent / f"deploy-{port}.log"
+        # never beside the data (the bundled data's parent is the repository)
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"fpa-bench-deploy-{port}-"))
+        self.log = self.run_dir / "deploy.log"
 
     def __enter__(self) -> Balancer:
         env = {**os.environ, "FPA_DATA_DIR": str(self.data_root)}
@@ -109,7 +112,7 @@ class Balancer:
         cmd = [
             sys.executable, "-m", "deploy", "--replicas", str(self.replicas), "--port", str(self.port),
             "--address", "127.0.0.1", "--first-replica-port", str(self.replica_ports[0]),
-            "--run-dir", str(self.data_root.parent / f"deploy-{self.port}"),
+            "--run-dir", str(self.run_dir / "run"),
         ]  # fmt: skip
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
