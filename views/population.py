@@ -66,6 +66,7 @@ DECIMALS = {
     "childcare_places_per_1000": 3,
     "instructors_per_10000": 2,
     "funds_per_resident": 4,
+    "wan_yuan": 2,  # money in 万元 on a Chinese page (the association table): to the hundred yuan
 }
 
 

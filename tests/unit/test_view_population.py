@@ -90,3 +90,23 @@ def test_notes_cite_the_sources_with_the_date_accessed(con: duckdb.DuckDBPyConne
     # the association's own source is last: only its download cites it
     assert len(model.association_notes(dt.date(2024, 1, 2))) == len(notes) + 2
     assert model.source_lines[-1].startswith(catalog("zh")["population.assoc.source"].format(as_of="2023-06-30"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_association_table_counts_money_in_wan_on_a_chinese_page(con: duckdb.DuckDBPyConnection, lang: str) -> None:
+    """Issue 20.6: money from 1万 in 万元 on a Chinese page (the download keeps the exact yuan);
+    English keeps the yuan."""
+    from ui.charts.population import assoc_styled
+
+    words = catalog(lang)
+    m = population.view(con, Filters(lang, 2023, dt.date(2023, 6, 30)))
+    shown = assoc_styled(m.association.frame, m.vocab, highlight=None).data
+    exact = m.association_export  # the download: yuan
+    yuan = words["population.col.funds_yuan"]
+    if lang == "zh":
+        wan = words["population.col.funds_yuan_wan"]
+        assert yuan not in shown.columns and "万元" in wan
+        assert (shown[wan] * 10_000).round(6).tolist() == exact[yuan].round(6).tolist()
+        assert exact[yuan].max() >= 10_000
+    else:
+        assert shown[yuan].tolist() == exact[yuan].tolist()

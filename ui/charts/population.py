@@ -33,7 +33,8 @@ from analytics.population import (
 from ui.charts import base_layout
 from ui.maps import NO_DATA_COLOR
 from ui.theme import FONT_FAMILY, PRIMARY, SEQUENTIAL
-from views.format import axis_ticks, count
+from views.format import WAN, axis_ticks, count
+from views.i18n import text
 from views.population import (  # the words, hover texts and tables the figures share with the page's model
     ASSOC_COLUMNS,
     Vocab,
@@ -302,7 +303,8 @@ def census_multiples(
             shapes.append(_vline(i, float(prov.iloc[0])))
         xaxis = _refs(i)[0].replace("x", "xaxis", 1)
         if _unit(census, measure) == "persons":
-            ticks = _person_ticks(part["value"].dropna().tolist(), vocab, from_zero=True)
+            # two or three ticks: four panels a row leave a phone about 80 px a panel
+            ticks = _person_ticks(part["value"].dropna().tolist(), vocab, from_zero=True, n=3)
             axes[xaxis] = {**ticks, "nticks": None, "tickangle": 0, **GRID}
         else:
             axes[xaxis] = {"nticks": 4, "tickangle": 0, **GRID}
@@ -537,10 +539,21 @@ def census_table(census: pd.DataFrame, vocab: Vocab, *, measures: Sequence[str],
     return _styled(table, {headers[m]: POPULATION_MEASURES[m] for m in measures}, styles)
 
 
+# the association's money columns (yuan)
+YUAN_COLUMNS = ("family_health_funds_yuan", "childcare_funds_yuan", "funds_yuan")
+
+
 def assoc_styled(frame: pd.DataFrame, vocab: Vocab, *, highlight: str | None) -> Styler:
     table = assoc_table(frame, vocab)
     styles = pd.DataFrame("", index=table.index, columns=table.columns)
     if highlight is not None:
         styles.loc[(frame["region_code"] == highlight).to_numpy(), :] = "font-weight: bold"
     units = {assoc_header(c, vocab): c if c in ASSOCIATION_MEASURES else "persons" for c in ASSOC_COLUMNS}
+    if vocab.lang == "zh":
+        # money as Chinese tables count it: in 万元 (the download keeps the exact yuan)
+        wan = {assoc_header(c, vocab): text(f"population.col.{c}_wan", "zh") for c in YUAN_COLUMNS}
+        table = table.rename(columns=wan)
+        table[list(wan.values())] = table[list(wan.values())] / WAN
+        styles = styles.rename(columns=wan)
+        units = {wan.get(col, col): ("wan_yuan" if col in wan else u) for col, u in units.items()}
     return _styled(table, units, styles)
