@@ -16,7 +16,7 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
-from ui import auth, layout_css
+from ui import auth, layout_css, widget_words
 from ui.components import presentation_mode
 from ui.i18n import t
 from ui.nav import PAGES, PageSpec
@@ -55,6 +55,7 @@ if user is None:
 # Filters first: the language they hold decides the page titles below.
 filters = render_global_filters()
 st.session_state["filters"] = filters
+widget_words.inject(filters.lang)  # Streamlit's "Select all", "No results" in the page's language
 if filters.present:
     presentation_mode()
 

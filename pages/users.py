@@ -187,7 +187,11 @@ def _audit_log(model: UsersModel) -> None:
     cols = st.columns([2, 3, 2])
     cols[0].date_input(t("users.audit_days"), value=model.days_default, key="users_audit_days")
     cols[1].multiselect(
-        t("users.audit_events"), list(model.events), format_func=model.events.get, key="users_audit_events"
+        t("users.audit_events"),
+        list(model.events),
+        format_func=model.events.get,
+        key="users_audit_events",
+        placeholder=t("users.audit_all_events"),  # none chosen: all events (not Streamlit's "Choose options")
     )
     cols[2].selectbox(
         t("users.audit_user"),

@@ -681,6 +681,8 @@ def test_the_audit_log_filters_choose_the_events_shown(secured: Path, root: Path
     """The users page's audit filters reach views/users.view: one kind of event, then one person."""
     at = open_page(sign_in(start(), "adam"), "pages/users.py")
     log = audit.read(root)
+    # none chosen reads "all events", not Streamlit's "Choose options" (issue 20.7)
+    assert at.multiselect(key="users_audit_events").proto.placeholder == ZH["users.audit_all_events"]
     at.multiselect(key="users_audit_events").set_value(["sign_in"]).run()
     shown = at.dataframe[1].value
     assert set(shown["event"]) == {ZH["users.event.sign_in"]}
