@@ -92,20 +92,37 @@ DIVISIBLE_UNITS: Final = frozenset({"元", "%"})
 class Thresholds:
     """Ratio of actual to expected-by-now at or above which a status applies.
 
-    0.95 rather than 1.0 for on track, because monthly reporting lags by a few days
-    and a region 2 % short of a linear path is not behind in any useful sense.
+    The association's choice, written in each year's plan workbook (设置 settings); these are
+    the blank template's defaults. 0.95 rather than 1.0 for on track, because monthly
+    reporting lags by a few days and a region 2 % short of a linear path is not behind in any
+    useful sense.
     """
 
     on_track: float = 0.95
     at_risk: float = 0.80
 
 
+# The template's default thresholds (analytics/plan/template.py writes them into a new workbook);
+# a plan year is judged with its own (PlanSettings), these only where no plan row says otherwise.
 THRESHOLDS: Final = Thresholds()
 
 # A training class whose completion rate (sum of completed / sum of enrolled) is below this
-# is highlighted for follow-up on the training page. Set by the dashboard, not the notice:
-# fewer than 3 in 5 of those enrolled finishing a class is worth asking about.
+# is highlighted for follow-up on the training page: the template's default; each plan year's
+# own share is the plan workbook's (PlanSettings.completion_share). Fewer than 3 in 5 of those
+# enrolled finishing a class is worth asking about.
 COMPLETION_THRESHOLD: Final = 0.6
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """One plan year's judgement settings, from its row of the ``plans`` table (docs/plan.md);
+    the defaults are the template's, for a plan year no workbook has set (older data)."""
+
+    thresholds: Thresholds = THRESHOLDS
+    completion_share: float = COMPLETION_THRESHOLD
+
+
+DEFAULT_SETTINGS: Final = PlanSettings()
 
 
 def plan_start(plan_year: int) -> dt.date:

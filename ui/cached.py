@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import db, queries
+from analytics import attainment, db, queries
 from ui import maps
 from views.filters import Filters
 
@@ -82,6 +82,20 @@ def manifest(data_version: str) -> db.Manifest:
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def data_status(data_version: str) -> pd.DataFrame:
     return queries.data_status(_cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def plan_settings(data_version: str, plan_year: int) -> attainment.PlanSettings:
+    """The plan year's judgement settings (its plan workbook's 设置 sheet)."""
+    return queries.plan_settings(_cursor(), plan_year=plan_year)
+
+
+def thresholds() -> attainment.Thresholds:
+    """The status thresholds of this run's plan year, for the legend every status colour comes
+    with (app.py puts the filters in the session before a page draws; without them, the
+    template's defaults)."""
+    f = st.session_state.get("filters")
+    return attainment.THRESHOLDS if f is None else plan_settings(f.data_version, f.plan_year).thresholds
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

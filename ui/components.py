@@ -102,7 +102,7 @@ def status_legend(shown: tuple[str, ...] = STATUS_ORDER) -> None:
     st.html(
         f'<div class="fpa-legend" style="font-size:0.9rem;color:#57606a">{chips}</div>'
         f'<div class="fpa-rule" style="font-size:0.8rem;color:#57606a;margin-top:2px">'
-        f"{statuses.rule(current_lang())}</div>"
+        f"{statuses.rule(current_lang(), cached.thresholds())}</div>"
     )
 
 

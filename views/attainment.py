@@ -159,6 +159,7 @@ class AttainmentModel:
     scorecard: Scorecard
     download: Download
     areas: tuple[AreaTable, ...]  # the meeting pack's area slides
+    rule: str = ""  # how statuses are judged, with the plan year's thresholds (the association's)
 
 
 def view(con: duckdb.DuckDBPyConnection, f: Filters, *, indicator: str = DEFAULT_INDICATOR) -> AttainmentModel:
@@ -176,6 +177,7 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters, *, indicator: str = DEFAULT
     all_targets = queries.targets(con, plan_year=f.plan_year)
     targets = statuses.target_rows(all_targets, f.region)
     region_name = _region_name(con, f)
+    rule = statuses.rule(lang, queries.plan_settings(con, plan_year=f.plan_year).thresholds)
 
     judged_here = set(below.loc[below["status"] != "no_target", "indicator_id"])
     options = tuple(Option(str(i), str(inds.loc[i, name_col("name", lang)])) for i in inds.index if i in judged_here)
@@ -205,8 +207,9 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters, *, indicator: str = DEFAULT
         options=options,
         chosen=chosen,
         scorecard=_scorecard(below, inds, ids, names, level, lang),
-        download=_download(own, below, inds, all_targets, {f.region: region_name, **names}, f),
+        download=_download(own, below, inds, all_targets, {f.region: region_name, **names}, f, rule),
         areas=_areas(queries.plan_items(con, plan_year=f.plan_year), inds, own, below, targets, names, lang),
+        rule=rule,
     )
 
 
@@ -340,6 +343,7 @@ def _download(
     targets: pd.DataFrame,
     names: dict[str, str],
     f: Filters,
+    rule: str,
 ) -> Download:
     """Every indicator in the region and its sub-regions as judged here: the status as the label in
     the page's language beside its code, the date a late target was reached and the gap."""
@@ -375,7 +379,7 @@ def _download(
         basename=f"attainment_{f.region}_{f.as_of.isoformat()}",
         notes=(
             text("download.attainment_note", lang, as_of=f.as_of.isoformat(), judged=judged),
-            statuses.rule(lang),
+            rule,
         ),
     )
 

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from analytics import childcare, queries
-from analytics.attainment import THRESHOLDS, month_ends
+from analytics.attainment import month_ends
 from analytics.childcare import GOAL_PER_1000, GOAL_YEAR
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import childcare as childcare_queries
@@ -257,6 +257,7 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> ChildcareModel:
     prefecture, its counties, judged from one scan."""
     lang, year, as_of, region, below = f.lang, f.plan_year, f.as_of, f.region, f.level_below
     no_data = statuses.label("no_data", lang, mark=False)
+    thresholds = queries.plan_settings(con, plan_year=year).thresholds
     inds = queries.indicators(con, plan_year=year).set_index("indicator_id")
     prefectures = region_names(queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE), lang)
     regions = queries.regions_at_level(con, level=below, within=region)
@@ -283,8 +284,9 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> ChildcareModel:
         thresholds=text(
             "childcare.thresholds",
             lang,
-            on_track=round(THRESHOLDS.on_track * 100),
-            at_risk=round(THRESHOLDS.at_risk * 100),
+            # the plan year's thresholds (the association's, from its plan workbook)
+            on_track=statuses.threshold_percent(thresholds.on_track),
+            at_risk=statuses.threshold_percent(thresholds.at_risk),
         ),
         register_rule=text("childcare.rule.register", lang)
         if reported

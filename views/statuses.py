@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.attainment import STATUSES, THRESHOLDS, WORST_FIRST
+from analytics.attainment import STATUSES, THRESHOLDS, WORST_FIRST, Thresholds
 from ui.theme import DASHED, STATUS_COLORS, STATUS_MARK, STATUS_TEXT
 from views.i18n import text
 
@@ -65,14 +65,22 @@ def chip_html(status: str, words: str, *, size: str = "0.8rem", pad: str = "1px 
     )
 
 
-def rule(lang: str) -> str:
-    """How the statuses are judged, the thresholds and the calendar rule in one paragraph."""
+def rule(lang: str, thresholds: Thresholds = THRESHOLDS) -> str:
+    """How the statuses are judged, the thresholds and the calendar rule in one paragraph.
+
+    ``thresholds``: the plan year's (``analytics.queries.plan_settings``: the association sets
+    them in its plan workbook); the template's defaults only where no plan says otherwise."""
     return text(
         "status.rule",
         lang,
-        on_track=round(THRESHOLDS.on_track * 100),
-        at_risk=round(THRESHOLDS.at_risk * 100),
+        on_track=threshold_percent(thresholds.on_track),
+        at_risk=threshold_percent(thresholds.at_risk),
     )
+
+
+def threshold_percent(share: float) -> str:
+    """A threshold as the rule words it: 95, 92.5 (a share the association chose, never rounded away)."""
+    return f"{share * 100:.1f}".removesuffix(".0")
 
 
 def basis(target: Mapping[Any, Any] | None, lang: str) -> str:

@@ -25,7 +25,6 @@ import duckdb
 import pandas as pd
 
 from analytics import queries, training
-from analytics.attainment import COMPLETION_THRESHOLD
 from analytics.queries import training as training_queries
 from views import format as fmt
 from views import regions as region_lists
@@ -265,7 +264,10 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> TrainingModel:
         ),
         classes=_classes(training_queries.classes(con, plan_year=f.plan_year, within=f.region), province, f),
         participants=_participants(
-            training_queries.participants(con, plan_year=f.plan_year, as_of=f.as_of, within=f.region), f
+            training_queries.participants(con, plan_year=f.plan_year, as_of=f.as_of, within=f.region),
+            f,
+            # the share the association set in the plan year's workbook, not the code's
+            queries.plan_settings(con, plan_year=f.plan_year).completion_share,
         ),
         bases=_bases(own, province, prefectures, names, f),
     )
@@ -540,13 +542,13 @@ def _unique(labels: Sequence[str]) -> list[str]:
 # --- participants -----------------------------------------------------------------------
 
 
-def _participants(parts: pd.DataFrame, f: Filters) -> Participants:
+def _participants(parts: pd.DataFrame, f: Filters, share: float) -> Participants:
     lang, level = f.lang, f.level_below
-    threshold = fmt.pct(COMPLETION_THRESHOLD)
+    threshold = fmt.pct(share)
     total = training.total_completion(parts)
     rate = text("training.participants.rate", lang)
     # each breakdown once: the level below (prefectures or counties) is one of them
-    sums = {by: training.completion(parts, by) for by in training.BREAKDOWNS}
+    sums = {by: training.completion(parts, by, threshold=share) for by in training.BREAKDOWNS}
     names = region_lists.region_names(sums[level], lang, code_col=f"{level}_code", base=f"{level}_name")
     by_level = sums[level].assign(label=list(_short(names).values()))
     by_class = sums["class"]
@@ -562,7 +564,7 @@ def _participants(parts: pd.DataFrame, f: Filters) -> Participants:
         attended=Metric(text("training.participants.attended", lang), count(total["attended"])),
         completed=Metric(text("training.participants.completed", lang), count(total["completed"])),
         rate=Metric(rate, percent(total["rate"])),
-        threshold=COMPLETION_THRESHOLD,
+        threshold=share,
         threshold_label=text("training.participants.threshold", lang, threshold=threshold),
         chart_title=text("training.participants.chart_title", lang, level=text(f"training.level.{level}", lang)),
         by_level=by_level,

@@ -49,8 +49,10 @@ STATUS_DOC: tuple[str, ...] = (
     "| `overdue_no_report` | 逾期未报 | on or after the due date, no report at all | 截止日期当天或之后，仍无任何报送 | a first-half milestone with no report, judged 31 Jul → overdue, not grey |",
     "| `no_target` | 无量化目标 | the notice gives no number | 通知未给出量化目标 | tracked, never judged |",
     "",
-    "Thresholds (95 %, 80 %) are the dashboard's, in `analytics/attainment.py` `THRESHOLDS`, and "
-    "shown on the pages that use them. 阈值（95%、80%）由本系统设定，显示在使用它们的页面上。",
+    "Thresholds are the association's, set in each year's plan workbook (sheet 设置 settings; the "
+    "2023 plan: on track 95 %, at risk 80 %, the blank template's defaults) and shown on the pages that "
+    "use them. 阈值由本协会在每年的工作要点工作簿（“设置”表）中设定（2023 年：95%、80%，即模板默认值），"
+    "显示在使用它们的页面上。",
     "",
     "## Phasing / 分期",
     "",

@@ -99,6 +99,30 @@ def target_schedules(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.Da
     return run(con, "target_schedules", plan_year=plan_year)
 
 
+def plan(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> pd.DataFrame:
+    """The plan year's row of ``plans`` (none when no workbook set that year). Columns:
+    plan_year, association_zh, association_en, notice_no, notice_title_zh, notice_date,
+    province_code, on_track_share, at_risk_share, completion_share."""
+    return run(con, "plans", plan_year=plan_year)
+
+
+def plan_settings(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> attainment.PlanSettings:
+    """The association's judgement settings for ``plan_year`` (its plan workbook's 设置 sheet):
+    the thresholds a status is judged by and the share of enrolled trainees a class should see
+    complete. A year no workbook has set (data published before plans had a row) is judged with
+    the template's defaults."""
+    row = plan(con, plan_year=plan_year)
+    if row.empty:
+        return attainment.DEFAULT_SETTINGS
+    first = row.iloc[0]
+    return attainment.PlanSettings(
+        thresholds=attainment.Thresholds(
+            on_track=float(first["on_track_share"]), at_risk=float(first["at_risk_share"])
+        ),
+        completion_share=float(first["completion_share"]),
+    )
+
+
 def data_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row. Columns: progress_through, last_reported_at, progress_rows,
     instructors_through, instructor_rows, childcare_points, trainings, plan_years."""
@@ -158,6 +182,8 @@ def attainment_tables(
         placement,
         plan_year=plan_year,
         schedules=target_schedules(con, plan_year=plan_year),
+        # the association's thresholds for this plan year, not the code's
+        thresholds=plan_settings(con, plan_year=plan_year).thresholds,
     )
     # reports are monthly: an as-of date is judged at the last complete month end on or before it
     judged = {as_of: attainment.judged_date(as_of, plan_year) for as_of in as_ofs}

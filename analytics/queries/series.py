@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from analytics import attainment
-from analytics.queries import PROVINCE_CODE, indicators, run, targets
+from analytics.queries import PROVINCE_CODE, indicators, plan_settings, run, targets
 
 
 def indicator_series(
@@ -43,6 +43,7 @@ def indicator_series(
     )
     month_ends = attainment.month_ends(plan_year)
     last = attainment.judged_date(as_of, plan_year) if as_of is not None else month_ends[-1]
+    thresholds = plan_settings(con, plan_year=plan_year).thresholds  # the plan year's, as the table's
 
     if ind["target_rule"] == "every_region_at_least" and _level_of(con, region) != ind["target_level"]:
         members = tgts[(tgts["indicator_id"] == indicator_id) & (tgts["region_code"] != region)]
@@ -119,6 +120,7 @@ def indicator_series(
                 due_reached=end >= due,
                 reached_late=reached_on is not None and reached_on > due,
                 target_rule=str(ind["target_rule"]),
+                thresholds=thresholds,
             )
             if end <= last
             else None
