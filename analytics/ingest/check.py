@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.contract import TABLES, Table
@@ -38,19 +39,42 @@ class Reference:
 
 
 def read_table(folder: Path, table: Table) -> pa.Table:
-    """Every file of a table in a data folder, in the contract's schema (empty when absent)."""
+    """Every file of a table in a data folder, in the contract's schema (empty when absent); a
+    nullable column an older file lacks (indicators' plan_year) reads as empty, as in staging."""
     files = sorted((folder / table.folder).glob("**/*.parquet")) if (folder / table.folder).is_dir() else []
     if not files:
         return table.schema.empty_table()
-    parts = [pq.read_table(f).select(table.schema.names).cast(table.schema) for f in files]
+    parts = []
+    for f in files:
+        part = pq.read_table(f)
+        for field in table.schema:
+            if field.name not in part.column_names and field.nullable:
+                part = part.append_column(field.name, pa.nulls(part.num_rows, type=field.type))
+        parts.append(part.select(table.schema.names).cast(table.schema))
     return pa.concat_tables(parts)
+
+
+def with_years(indicators: pa.Table, years: list[int]) -> pa.Table:
+    """``indicators`` with every row that has no plan year (written before indicators had one: it
+    stood for every year) repeated for each of ``years`` that has no rows of its own (the rule of
+    sql/marts/015_dim_indicator.sql)."""
+    blank = pc.is_null(indicators.column("plan_year"))
+    dated = indicators.filter(pc.invert(blank))
+    own = set(dated.column("plan_year").to_pylist())
+    undated = indicators.filter(blank)
+    parts = [dated]
+    for year in (y for y in years if y not in own):
+        column = pa.array([year] * undated.num_rows, type=pa.int16())
+        parts.append(undated.set_column(undated.schema.get_field_index("plan_year"), "plan_year", column))
+    return pa.concat_tables(parts).cast(indicators.schema)
 
 
 def reference(folder: Path) -> Reference:
     regions = read_table(folder, TABLES["regions"]).to_pandas()
-    indicators = read_table(folder, TABLES["indicators"]).to_pandas()
-    years = read_table(folder, TABLES["plan_items"]).column("plan_year").to_pylist()
-    return Reference(regions, indicators, frozenset(int(y) for y in years))
+    years = frozenset(int(y) for y in read_table(folder, TABLES["plan_items"]).column("plan_year").to_pylist())
+    # each plan year's own indicators: a row is checked against its plan year's plan
+    indicators = with_years(read_table(folder, TABLES["indicators"]), sorted(years)).to_pandas()
+    return Reference(regions, indicators, years)
 
 
 def _from_problem(p: Problem, table: Table, sheet: Sheet, origin: pd.DataFrame) -> Finding:
@@ -144,6 +168,18 @@ def _check(
     if "indicator_id" in df:
         ids = df["indicator_id"]
         source = ids.map(ref.indicators.drop_duplicates("indicator_id").set_index("indicator_id")["source_table"])
+        if "plan_year" in df:
+            # in a known plan year, an indicator is known when that year's plan has it (a later
+            # plan may drop one); a row of an unknown year is refused for its year, above
+            inds = ref.indicators.drop_duplicates(["plan_year", "indicator_id"])
+            by_year = pd.Series(
+                inds["source_table"].to_numpy(),
+                index=pd.MultiIndex.from_arrays([inds["plan_year"].astype("Int64"), inds["indicator_id"]]),
+            )
+            years = df["plan_year"].astype("Int64")
+            keys = pd.MultiIndex.from_arrays([years, ids])
+            in_year = pd.Series(by_year.reindex(keys).to_numpy(), index=df.index)
+            source = in_year.where(years.isin(ref.plan_years).fillna(False).astype(bool), source)
         _flag(findings, sheet, origin, "unknown_indicator", "indicator_id", ids.notna() & source.isna(), ids)
         wrong = source.notna() & (source != table.name)
         if wrong.any():
@@ -213,10 +249,13 @@ def check_file(
     scope: str | None = None,
     today: dt.date | None = None,
     label: str | None = None,
+    part: str | None = None,
 ) -> FileResult:
     """Read, normalise and check one file; its rows in the contract's schema when it has no error.
 
-    ``label`` is how the report names the file (default: its name).
+    ``label`` is how the report names the file (default: its name). ``part`` is the one table of a
+    workbook holding several (a county's monthly template: progress and instructors) this result
+    is for: the sheets of other tables are left to another result of the same file.
     """
     result = FileResult(path, label or path.name)
     name = result.label
@@ -231,6 +270,8 @@ def check_file(
     for sheet in sheets:
         columns = [clean_header(c) for c in sheet.frame.columns]
         named, by_columns = guess_table(path.name, sheet.sheet, columns)
+        if part is not None and (named or by_columns) != part:
+            continue
         chosen = table or named or by_columns
         if chosen is None:
             result.findings.append(

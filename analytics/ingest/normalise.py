@@ -161,7 +161,8 @@ def normalise_sheet(sheet: Sheet, table: Table, regions: pd.DataFrame, findings:
                 return None
             frame = frame.drop(columns=h)
     frame = frame.reset_index(drop=True)
-    origin = pd.DataFrame({"row": frame.index + sheet.header_rows + 1})
+    numbers = list(sheet.rows) if sheet.rows is not None else frame.index + sheet.header_rows + 1
+    origin = pd.DataFrame({"row": numbers})
     out: dict[str, pd.Series] = {}
     # cells reported here as unreadable: empty afterwards, and not reported again as "required"
     reported: dict[str, pd.Series] = {}

@@ -44,6 +44,9 @@ class Sheet:
     sheet: str
     frame: pd.DataFrame
     header_rows: int = 1  # file row of the first data row is header_rows + 1 (Parquet: 0)
+    # the file row of each frame row, when the rows are not consecutive (a report template read by
+    # its layout leaves out the rows nothing was filled in on: analytics/reporting/template.py)
+    rows: tuple[int, ...] | None = None
 
 
 def _sniff(head: bytes) -> str:
@@ -91,6 +94,12 @@ def read_sheets(path: Path, findings: list[Finding], *, raw: bytes | None = None
         if actual == "parquet":
             return [Sheet(name, "", _parquet_frame(pq.read_table(io.BytesIO(raw))), header_rows=0)]
         if actual == "xlsx":
+            # a county's monthly template is read by its own layout (imported here: it builds on this module)
+            from analytics.reporting.template import layout_sheets
+
+            by_layout = layout_sheets(raw, name, findings)
+            if by_layout is not None:
+                return by_layout
             book = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=object, engine="openpyxl")
             sheets = []
             for sheet, cells in book.items():

@@ -102,6 +102,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "if that is meant, tick 'allow emptying published values' or pass --allow-nulls",
     ),
     "audit_failed": ("{error}", "{error}"),
+    "locked_month": (
+        "{month} {county_name}（{county}）已于 {accepted_at} 由 {accepted_by} 验收，数据已锁定：须省级撤回验收后才能导入",
+        "{month} of {county_name} ({county}) was accepted by {accepted_by} on {accepted_at} and is locked: "
+        "the province must withdraw its acceptance before anything is imported into it",
+    ),
+    "template_layout": ("报表模板格式有误：{problem}", "the report template's layout is wrong: {problem}"),
     # notes: not errors
     "note_encoding": ("按 {encoding} 编码读取", "read as {encoding}"),
     "note_region_names": ("地区名称已换成代码：{mapping}", "region names replaced by codes: {mapping}"),
@@ -114,6 +120,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "note_same_path": ("同一文件给了 {n} 次，只读一次", "the same file was given {n} times: read once"),
     "note_empties": ("清空已发布的 {n} 个值（已允许）", "empties {n} published values (allowed)"),
+    "note_submitted": ("{county} {month} 的月报已标记为“已报送”", "{county}'s report for {month} is marked submitted"),
+    "note_not_submitted": (
+        "已发布，但月报状态未能更新：{error}",
+        "published, but the report's state could not be updated: {error}",
+    ),
 }
 
 

@@ -16,6 +16,9 @@ from analytics.contract import TABLES
 from analytics.ingest.check import check_file, cross_duplicates, reference
 from analytics.ingest.merge import merge_with
 from analytics.ingest.report import FileResult, Finding, Report
+from analytics.reporting import cycle
+from analytics.reporting.states import ReportingError
+from analytics.reporting.template import template_tables
 
 
 def os_user() -> str:
@@ -94,9 +97,18 @@ def ingest(
     # plan import (python -m analytics.plan import), which is not re-read under the lock here: an
     # export checked while a plan is published is checked against the plan it was started with
     ref = reference(current)
-    results = [
-        check_file(p, ref, table=table, scope=scope, today=today, label=n) for p, n in zip(files, names, strict=True)
-    ]
+    results = []
+    for p, n in zip(files, names, strict=True):
+        parts = template_tables(p)
+        if not parts:
+            results.append(check_file(p, ref, table=table, scope=scope, today=today, label=n))
+            continue
+        # a county's template carries two tables: one result per table, the same file and name
+        mine = [check_file(p, ref, table=t, scope=scope, today=today, label=n, part=t) for t in parts]
+        kept = [r for r in mine if r.table or r.findings]
+        results.extend(kept or mine[:1])
+        if not kept:
+            mine[0].findings.append(Finding(n, "no_rows"))
     report = Report(results, list(notes), dry_run=dry_run)
     by_table: dict[str, list[FileResult]] = {}
     for r in results:
@@ -105,6 +117,9 @@ def ingest(
     for name, group in by_table.items():
         if len(group) > 1:
             cross_duplicates(group, TABLES[name], report.findings)
+    # an accepted county month is locked (analytics/reporting): refused until the province withdraws
+    # its acceptance; checked again under the publish lock, in case it was accepted meanwhile
+    report.findings.extend(cycle.lock_findings(data_dir, by_table, ref.regions))
     detail: dict[str, object] = {"via": via, "scope": scope, "allow_nulls": allow_nulls}
     if report.errors or not by_table:
         if not dry_run:
@@ -120,6 +135,10 @@ def ingest(
     def build(parent: str, folder: Path) -> publish.Change | None:
         # under the publish lock: ``parent`` stays in force until this import's version replaces it
         parents.append(parent)
+        locked = cycle.lock_findings(data_dir, by_table, ref.regions)
+        if locked:
+            report.findings.extend(locked)
+            return None
         merged = merge_with(folder, by_table, ref, scope, allow_nulls)
         report.findings.extend(merged.findings)
         report.replaced = merged.replaced
@@ -139,6 +158,17 @@ def ingest(
         return report
     if report.published is None:
         _record_refused(data_dir, report, user, {**detail, "parent": parents[-1] if parents else None})
+        return report
+    try:
+        # a county's template, imported, is that county's month submitted (by whoever imported it)
+        for c in cycle.submit_imported(data_dir, results, ref.regions, user, scope):
+            report.findings.append(
+                Finding(
+                    "", "note_submitted", detail={"county": c.county_code, "month": c.month}, error=False
+                )
+            )
+    except (ReportingError, OSError) as error:
+        report.findings.append(Finding("", "note_not_submitted", detail={"error": str(error)}, error=False))
     return report
 
 

@@ -265,6 +265,17 @@ class Store:
             r["at"] = _utc(r["at"])
         return rows
 
+    def first_submissions(self, period_end: dt.date) -> dict[str, dt.datetime]:
+        """county → when it first submitted the month (UTC): what timeliness is judged on (a month
+        returned and resubmitted was still handed in on its first date)."""
+        query = (
+            sa.select(MOVES_TABLE.c.county_code, sa.func.min(MOVES_TABLE.c.at))
+            .where(MOVES_TABLE.c.period_end == period_end, MOVES_TABLE.c.action == "submit")
+            .group_by(MOVES_TABLE.c.county_code)
+        )
+        with self.engine.connect() as conn:
+            return {str(c): _utc(at) for c, at in conn.execute(query)}  # type: ignore[misc]
+
     # --- moving ------------------------------------------------------------------------
 
     def move(
