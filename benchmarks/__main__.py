@@ -39,7 +39,7 @@ import duckdb
 import pandas as pd
 import streamlit
 
-from analytics import db
+from analytics import db, publish
 from benchmarks import datasets, server
 from benchmarks.registry import ONCE, entries
 
@@ -59,6 +59,7 @@ FIVE_YEAR_PAGE = 3.0
 PEAK_MB = 2048
 SERVER_START = 3.0
 LOAD_P95 = 2.0
+AFTER_PUBLISH = 3.0
 LOAD_P95_NO_PAUSE = 3.0
 
 
@@ -134,6 +135,26 @@ def server_phase(scale: datasets.Scale, root: Path, args: argparse.Namespace, po
             renders = asyncio.run(server.warm_up(port, [query, query + "&region=430100"], [p for p in pages if p]))
             out["errors"] += sum(r.errors for r in renders)
             out["peak_rss_mb"].append(srv.peak_rss_mb())
+    return out
+
+
+def publish_phase(scale: datasets.Scale, root: Path, args: argparse.Namespace, port: int) -> dict[str, Any]:
+    """A publish while the server runs, then the first page after it: the server is up and warm (as
+    on any working day), ``analytics.publish`` writes a new version (its marts built into the
+    version's file, timed), and a new session's first page is timed — what the first visitor after
+    a publish waits. The new version links the old files: the data is the same, the work is not."""
+    as_of = _as_of(scale.plan_year, args.as_of_month)
+    query = f"year={scale.plan_year}&as_of={as_of.isoformat()}"
+    out: dict[str, Any] = {"publish": [], "first_page": [], "errors": 0}
+    with server.Server(root, port) as srv:
+        asyncio.run(server.first_page(srv, query))  # the server's own first page: imports, caches
+        for _ in range(args.publish_runs):
+            began = time.perf_counter()
+            publish.publish(root, publish.Change(note="benchmark: a publish while the server runs"), user="benchmark")
+            out["publish"].append(time.perf_counter() - began)
+            render = asyncio.run(server.new_visitor(srv.port, query))
+            out["first_page"].append(render.seconds)
+            out["errors"] += render.errors + (render.deltas == 0)
     return out
 
 
@@ -339,6 +360,15 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
                     verdict(h < SERVER_START) + (" (health)" if f >= SERVER_START else ""),
                 )
             )
+        after = res.get("after_publish")
+        if after and after["first_page"]:
+            out.append(
+                (
+                    f"{scale}: first page after a publish < {AFTER_PUBLISH:.0f} s (server running)",
+                    f"{med(after['first_page']):.2f} s (the publish itself, marts built: {med(after['publish']):.0f} s)",
+                    verdict(med(after["first_page"]) < AFTER_PUBLISH and not after["errors"]),
+                )
+            )
     for row in results.get("load", []):
         if row["sessions"] >= 20:
             # a reader's pause: p95 under 2 s; no pause (every session asking at once): under 3 s
@@ -499,6 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", default="1,2", help="servers sharing the sessions (comma-separated)")
     parser.add_argument("--load-rounds", type=int, default=2)
     parser.add_argument(
+        "--publish-runs",
+        type=int,
+        default=2,
+        help="publishes while the server runs, first page after each (generated scales; 0: none)",
+    )
+    parser.add_argument(
         "--in-memory", action="store_true", help="no marts file for the generated scales: every process builds them"
     )
     parser.add_argument(
@@ -555,6 +591,8 @@ def main(argv: list[str] | None = None) -> int:
             res["references"] = run_phase("references", scale, root, args, pages)
         if not args.no_server:
             res["server"] = server_phase(scale, root, args, FIRST_PORT + i)
+            if args.publish_runs and root != db.DEFAULT_DATA_DIR:
+                res["after_publish"] = publish_phase(scale, root, args, FIRST_PORT + i)
         res["rows"] = page_rows(res, pages)
         results["scales"][scale.name] = res
         if not args.no_server and scale.name in args.load_scales.split(","):

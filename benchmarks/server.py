@@ -195,6 +195,19 @@ async def first_page(server: Server, query: str) -> tuple[float, Render, dict[st
         await session.close()
 
 
+async def new_visitor(port: int, query: str) -> Render:
+    """A new session's landing page on a running server: seconds from opening its websocket to the
+    script's end (what a visitor arriving now waits)."""
+    began = time.perf_counter()
+    session = Session(port, query)
+    await session.open()
+    try:
+        render = await session.render("")
+        return Render(render.page, time.perf_counter() - began, render.deltas, render.errors)
+    finally:
+        await session.close()
+
+
 async def warm_up(port: int, queries: list[str], pages: list[str]) -> list[Render]:
     """Every page in every view once, one after another (fills Streamlit's caches)."""
     out = []
