@@ -30,3 +30,8 @@ PAGES: Final = (
     PageSpec("pages/imports.py", "imports", "nav.imports", ":material/upload_file:", min_role="analyst"),
     PageSpec("pages/users.py", "users", "nav.users", ":material/admin_panel_settings:", min_role="admin"),
 )
+
+# Addresses the landing page had before it was served at "/" (a bookmark of /home, or a guess at
+# /overview or /index): they open the landing page, as Streamlit would after its English
+# "Page not found" dialog, but without the dialog (app.py registers them as hidden detours).
+OLD_LANDING_PATHS: Final = ("home", "overview", "index")
