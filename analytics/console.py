@@ -588,6 +588,7 @@ def for_download(frame: pd.DataFrame) -> pd.DataFrame:
 # catalog gives the mart's column a meaning of its own.
 MART_SOURCES: Final = {
     "dim_region": "stg_regions",
+    "dim_indicator": "stg_indicators",
     "fct_indicator_month": "stg_progress",
     "fct_instructor_village_month": "stg_instructors",
     "fct_population_candidates": "stg_population",

@@ -320,12 +320,20 @@ PLAN_ITEMS = Table(
 INDICATORS = Table(
     name="indicators",
     group="plan",
-    grain="one row per indicator",
-    key=("indicator_id",),
+    grain="one row per plan year and indicator",
+    key=("plan_year", "indicator_id"),
     region_level="-",
     schema=pa.schema(
         [
-            _f("indicator_id", pa.string(), "stable snake_case identifier"),
+            # Empty only in files written before indicators had a plan year: such a row stands
+            # for every plan year that has no indicator rows of its own (sql/marts/015_dim_indicator.sql).
+            _f(
+                "plan_year",
+                pa.int16(),
+                "year of the work plan the indicator belongs to (empty in older files: every plan year without its own)",
+                True,
+            ),
+            _f("indicator_id", pa.string(), "stable snake_case identifier; the same id in two years is the same measure"),
             _f("item_no", pa.int8(), "plan item the indicator measures"),
             _f("name_zh", pa.string(), "name shown in the Chinese UI"),
             _f("name_en", pa.string(), "name shown in the English UI"),

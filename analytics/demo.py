@@ -112,12 +112,14 @@ def load_bundled(source: Path, years: list[int]) -> World:
 
     items = read("plan_items")
     targets = read("targets")
+    indicators = read("indicators")
     base_items = items[items["plan_year"] == BASE_YEAR]
     base_targets = targets[targets["plan_year"] == BASE_YEAR]
     return World(
         regions=read("regions"),
         plan_items=_repeat_years(base_items, years, ("due_date",)),
-        indicators=read("indicators"),
+        # the base year's plan (one row an indicator): what the exports are made from
+        indicators=indicators[indicators["plan_year"].isna() | (indicators["plan_year"] == BASE_YEAR)],
         targets=_repeat_years(base_targets, years, ("due_date",)),
         years=years,
     )
@@ -648,7 +650,7 @@ def generate(
     if scale == "national":
         write_table(out, TABLES["regions"], world.regions, demo=True)
         write_table(out, TABLES["plan_items"], world.plan_items, demo=False)
-        write_table(out, TABLES["indicators"], world.indicators, demo=False)
+        write_table(out, TABLES["indicators"], _repeat_years(world.indicators, plan_years, ()), demo=False)
         write_table(out, TABLES["targets"], world.targets, demo=True)
         # the bundled plan schedules no target (its table is empty): the made-up provinces neither
         schedules = source / TABLES["target_schedules"].folder
@@ -658,6 +660,8 @@ def generate(
         if pop.is_dir():
             shutil.copytree(pop, out / TABLES["population"].folder, dirs_exist_ok=True)
     elif years > 1:
+        # each plan year has its own indicators (the 2023 list, repeated)
+        write_table(out, TABLES["indicators"], _repeat_years(world.indicators, plan_years, ()), demo=False)
         write_table(out, TABLES["plan_items"], world.plan_items, demo=False)
         write_table(out, TABLES["targets"], world.targets, demo=False)
     pace = make_pace(world, rng)

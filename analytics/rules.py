@@ -45,7 +45,8 @@ def numerator_above_denominator(
 ) -> pd.DataFrame:
     """The numerators above their denominators (same plan year, region and month) in ``merged``
     (the progress rows once an import is merged with the published ones) that involve a row of
-    ``imported``; ``indicators`` has the contract's indicators columns.
+    ``imported``; ``indicators`` has the contract's indicators columns, each row with its plan
+    year (``analytics.ingest.check.reference`` gives them so): a ratio is its year's.
 
     Columns: numerator, denominator (indicator ids), region_code, period_end, value (the
     numerator's), denominator_value; one row per breach, ordered by numerator, region and month.

@@ -620,6 +620,7 @@ class _Builder:
         for r in self.indicators:
             order[r["item_no"]] = order.get(r["item_no"], 0) + 1
             row = {f.name: r[f.name] for f in T_INDICATORS.schema}
+            row["plan_year"] = self.year  # each year's plan has its own indicators (the workbook's)
             row["display_order"] = r["display_order"] if r["display_order"] is not None else order[r["item_no"]]
             indicators.append(row)
         targets = [

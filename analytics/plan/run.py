@@ -6,10 +6,11 @@ publish is analytics/publish.py's (a new version, atomic, audited, undone by rol
 checks run again under the publish lock against the version then in force, so the regions and
 population a plan is split by are the ones it is published with.
 
-What a plan import replaces: the rows of its plan year in ``plans``, ``plan_items``, ``targets``
-and ``target_schedules``; other years' rows stay. ``indicators`` has no plan year yet: the
-workbook's indicators replace those with the same id, and when no other plan year is published
-the whole table is the workbook's (an indicator the plan dropped goes with it).
+What a plan import replaces: the rows of its plan year in ``plans``, ``plan_items``,
+``indicators``, ``targets`` and ``target_schedules``; other years' rows stay (an indicator the
+new plan dropped stays in the earlier years' plans). Indicator rows of an older version that have
+no plan year (they stood for every year) are written out for each other year the version has, so
+after an import every indicator row names its year.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 
 from analytics import audit, publish
 from analytics.contract import TABLES
-from analytics.ingest.check import read_table
+from analytics.ingest.check import read_table, with_years
 from analytics.ingest.report import FileResult, Finding, Report
 from analytics.ingest.run import os_user
 from analytics.plan.build import PLAN_TABLES, Built, Reference, build
@@ -59,18 +60,14 @@ def merge(folder: Path, built: Built) -> tuple[dict[str, pa.Table], dict[str, in
     tables: dict[str, pa.Table] = {}
     replaced: dict[str, int] = {}
     old_years = set(read_table(folder, TABLES["plan_items"]).column("plan_year").to_pylist())
-    other_years = old_years - {built.year}
+    other_years = sorted(old_years - {built.year})
     for name in PLAN_TABLES:
         contract = TABLES[name]
         old = read_table(folder, contract)
         new = built.tables[name]
         if name == "indicators":
-            if other_years:
-                keep = pc.invert(pc.is_in(old.column("indicator_id"), value_set=new.column("indicator_id")))
-            else:
-                keep = pa.array([False] * old.num_rows, type=pa.bool_())
-        else:
-            keep = pc.not_equal(old.column("plan_year"), pa.scalar(built.year, type=pa.int16()))
+            old = with_years(old, other_years)
+        keep = pc.not_equal(old.column("plan_year"), pa.scalar(built.year, type=pa.int16()))
         kept = old.filter(keep)
         replaced[name] = old.num_rows - kept.num_rows
         both = pa.concat_tables([kept, new])

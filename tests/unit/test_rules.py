@@ -20,6 +20,7 @@ INDICATORS = pd.DataFrame(
     [
         # a ratio of the progress export, and one of the instructors export (not this rule's)
         {
+            "plan_year": 2023,
             "indicator_id": "cov",
             "kind": "ratio",
             "source_table": "progress",
@@ -27,6 +28,7 @@ INDICATORS = pd.DataFrame(
             "denominator_id": "den",
         },
         {
+            "plan_year": 2023,
             "indicator_id": "ins",
             "kind": "ratio",
             "source_table": "instructors",
@@ -34,6 +36,7 @@ INDICATORS = pd.DataFrame(
             "denominator_id": "b",
         },
         {
+            "plan_year": 2023,
             "indicator_id": "num",
             "kind": "stock",
             "source_table": "progress",
@@ -41,6 +44,7 @@ INDICATORS = pd.DataFrame(
             "denominator_id": None,
         },
         {
+            "plan_year": 2023,
             "indicator_id": "den",
             "kind": "stock",
             "source_table": "progress",
@@ -124,7 +128,9 @@ def test_the_quality_page_applies_the_same_rule(con: duckdb.DuckDBPyConnection) 
     page = q.consistency_violations(cur)
     page = page[page["rule_id"] == "ratio_numerator_le_denominator"]
     progress = cur.execute("select * exclude (source_file) from stg_progress").df()
-    indicators = cur.execute("select * from stg_indicators").df()
+    # every indicator row with its plan year, as the import's reference has them (tiny_quality's
+    # indicators file has none: dim_indicator gives each the years of the data)
+    indicators = cur.execute("select * from dim_indicator").df()
     found = rules.numerator_above_denominator(progress, indicators, progress)
     assert list(zip(page["record"], page["region_code"], page["value"], page["compared"], strict=True)) == [
         ("cov_num", "430102", "12.0", "cov_total = 10.0")

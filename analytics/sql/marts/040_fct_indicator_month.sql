@@ -123,7 +123,8 @@ all_months as (
     union all select * from training_milestones
 )
 -- the indicator's kind and the region's place in each level ride along, so the queries
--- that aggregate this table (indicator_actuals, attainment_series) need no joins
+-- that aggregate this table (indicator_actuals, attainment_series) need no joins; a fact of an
+-- indicator its plan year does not have (a later plan dropped it) is not that year's
 select
     a.*,
     i.kind,
@@ -131,5 +132,5 @@ select
     r.prefecture_code,
     r.county_code
 from all_months as a
-inner join stg_indicators as i on i.indicator_id = a.indicator_id
+inner join dim_indicator as i on i.plan_year = a.plan_year and i.indicator_id = a.indicator_id
 inner join dim_region as r on r.region_code = a.region_code

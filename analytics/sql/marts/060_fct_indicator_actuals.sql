@@ -98,8 +98,8 @@ summed as (
 components as (
     -- the numerators and denominators of the ratios
     select * from summed
-    where indicator_id in (select numerator_id from stg_indicators where kind = 'ratio')
-       or indicator_id in (select denominator_id from stg_indicators where kind = 'ratio')
+    where indicator_id in (select numerator_id from dim_indicator where kind = 'ratio' and plan_year = $plan_year)
+       or indicator_id in (select denominator_id from dim_indicator where kind = 'ratio' and plan_year = $plan_year)
 ),
 ratios as (
     select d.plan_year, d.as_of, d.level, i.indicator_id, d.region_code,
@@ -108,12 +108,12 @@ ratios as (
         -- at the province, so 湘西 reads 0 %); n_rows stays 0, so it is still "no report"
         coalesce(n.actual, 0) / nullif(d.actual, 0) as actual, coalesce(n.n_rows, 0)::bigint as n_rows,
         greatest(n.last_period, d.last_period) as last_period, coalesce(n.actual, 0) as numerator, d.actual as denominator
-    from stg_indicators as i
-    inner join components as d on d.indicator_id = i.denominator_id
+    from dim_indicator as i
+    inner join components as d on d.plan_year = i.plan_year and d.indicator_id = i.denominator_id
     left join components as n
         on n.indicator_id = i.numerator_id and n.region_code = d.region_code
         and n.plan_year = d.plan_year and n.as_of = d.as_of and n.level = d.level
-    where i.kind = 'ratio'
+    where i.kind = 'ratio' and i.plan_year = $plan_year
 ),
 actuals as (
     select *, null::double as numerator, null::double as denominator from summed

@@ -36,8 +36,8 @@ extra as (
 ),
 asked as (
     select indicator_id, kind, numerator_id, denominator_id
-    from stg_indicators
-    where list_contains($indicator_ids, indicator_id)
+    from dim_indicator
+    where plan_year = $plan_year and list_contains($indicator_ids, indicator_id)
     union all
     select indicator_id, kind, numerator_id, denominator_id
     from extra

@@ -12,18 +12,18 @@ with ratio_numerator_le_denominator as (
         b.indicator_id as record, b.region_code, b.period_end,
         cast(b.value as varchar) as value, b.denominator_id || ' = ' || cast(b.denominator_value as varchar) as compared,
         b.source_file
-    from ratio_numerator_above_denominator('stg_progress', 'stg_indicators') as b
+    from ratio_numerator_above_denominator('stg_progress', 'dim_indicator') as b
 ),
 progress_indicator_reported as (
-    -- a row for an indicator the plan does not have, or one that does not come from this
-    -- export, or a ratio (ratios are composed from their components): the marts drop it
+    -- a row for an indicator its plan year's plan does not have, or one that does not come from
+    -- this export, or a ratio (ratios are composed from their components): the marts drop it
     select
         'progress_indicator_reported' as rule_id, 'progress' as table_name,
         p.indicator_id as record, p.region_code, p.period_end,
         p.indicator_id as value, coalesce(i.source_table || ' / ' || i.kind, '—') as compared,
         p.source_file
     from stg_progress as p
-    left join stg_indicators as i on i.indicator_id = p.indicator_id
+    left join dim_indicator as i on i.plan_year = p.plan_year and i.indicator_id = p.indicator_id
     where i.indicator_id is null or i.source_table <> 'progress' or i.kind = 'ratio'
 ),
 period_in_plan_year as (

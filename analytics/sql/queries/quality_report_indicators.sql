@@ -3,8 +3,8 @@
 -- over the whole data (not only one prefecture), that come from this export and are not
 -- ratios (a ratio is composed from its components, never reported itself).
 select i.indicator_id, i.kind, i.name_zh, i.name_en, i.unit_zh, i.unit_en, i.item_no, i.display_order
-from stg_indicators as i
-where i.source_table = 'progress' and i.kind <> 'ratio'
+from dim_indicator as i
+where i.plan_year = $plan_year and i.source_table = 'progress' and i.kind <> 'ratio'
   and i.indicator_id in (
       select p.indicator_id
       from stg_progress as p

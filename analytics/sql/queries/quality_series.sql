@@ -12,7 +12,7 @@ select
     f.period_end,
     sum(f.value) as value
 from fct_indicator_month as f
-inner join stg_indicators as i on i.indicator_id = f.indicator_id
+inner join dim_indicator as i on i.plan_year = f.plan_year and i.indicator_id = f.indicator_id
 where f.plan_year = $plan_year and f.period_end <= $as_of and f.value is not null
   and f.kind in ('flow', 'stock') and i.source_table = 'progress' and f.county_code is not null
   and $within in (f.province_code, f.prefecture_code, f.county_code)
