@@ -18,7 +18,8 @@ from ui.charts import explorer as charts
 from ui.components import page_header, show_chart
 from ui.i18n import t
 from ui.state import Filters, current_filters
-from views.explorer import OPTIONAL_PARAMS, ExplorerModel
+from ui.theme import MUTED_TEXT
+from views.explorer import BLANK_REASONS, OPTIONAL_PARAMS, ExplorerModel
 
 # widget key of each URL parameter
 KEYS = {p: f"explorer_{p}" for p in explorer.PARAMS}
@@ -56,8 +57,12 @@ def render(f: Filters) -> None:
         return
     st.subheader(t("explorer.pivot_title"))
     st.caption(model.shape)
+    # the words saying why a cell is empty are muted: the figures stand out from them
+    blanks = {t(f"explorer.blank.{r}") for r in BLANK_REASONS}
     st.dataframe(
-        model.display,
+        model.display.style.map(
+            lambda cell: f"color: {MUTED_TEXT}" if cell in blanks else "", subset=list(model.value_columns)
+        ),
         hide_index=True,
         column_config={
             **{

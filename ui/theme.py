@@ -19,6 +19,7 @@ FONT_FAMILY: Final = (
 
 TEXT: Final = "#1f2328"
 WHITE: Final = "#ffffff"
+MUTED_TEXT: Final = "#57606a"  # words standing in for a figure (why a cell is empty): 6:1 on white
 
 # Status colours. Blue for reached (done_late the paler blue: reached, but after the due date);
 # green / amber / red for the pace before the due date; after it, missed is a darker red than
