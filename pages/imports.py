@@ -1,7 +1,9 @@
 """Import (数据导入): check and publish monthly exports through the browser, and the data versions.
 
 The page runs the same ``analytics.ingest.ingest`` as the command line, so the browser and
-the terminal give the same report; a publish is a new version (analytics/publish.py) that
+the terminal give the same report; a plan workbook (工作要点, docs/plan.md) goes through
+``analytics.plan``'s check and import, as ``python -m analytics.plan check|import`` does, for
+administrators only (a plan changes every page's targets); a publish is a new version (analytics/publish.py) that
 every session picks up at its next rerun, and a rollback is one click for those allowed.
 Imports and rollbacks are written to the audit log by analytics/ (before they take effect, as
 the signed-in user), so the page and the command line leave the same trail.
@@ -17,6 +19,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import ingest, publish
+from analytics.plan import check_workbook, import_workbook
 from analytics.queries import PROVINCE_CODE
 from ui import auth, cached
 from ui.components import page_header
@@ -43,9 +46,11 @@ def render(filters: Filters) -> None:
     user = auth.require("analyst", "imports")
     page_header("imports.title", filters)
     st.caption(t("imports.intro", limit=int(st.get_option("server.maxUploadSize"))))
-    upload, versions = st.tabs([t("imports.tab.upload"), t("imports.tab.versions")])
+    upload, plan, versions = st.tabs([t("imports.tab.upload"), t("imports.tab.plan"), t("imports.tab.versions")])
     with upload:
         _upload(filters, user)
+    with plan:
+        _plan(filters, user)
     with versions:
         _versions(user, filters)
 
@@ -121,6 +126,38 @@ def _upload(filters: Filters, user: auth.User) -> None:
         _report(report, filters)
 
 
+def _plan(filters: Filters, user: auth.User) -> None:
+    """A year's plan workbook: checked, then published as a new version, by an administrator."""
+    st.caption(t("imports.plan.intro"))
+    if not user.allows("admin"):
+        st.caption(t("imports.plan.admin_only"))
+        return
+    with st.form("imports_plan_form", clear_on_submit=False, border=False):
+        book = st.file_uploader(t("imports.plan.file"), type=["xlsx"], key="imports_plan_file")
+        left, right = st.columns(2)
+        check = left.form_submit_button(t("imports.check"), icon=":material/fact_check:", use_container_width=True)
+        go = right.form_submit_button(
+            t("imports.plan.publish"), icon=":material/publish:", type="primary", use_container_width=True
+        )
+    if (check or go) and book is None:
+        st.warning(t("imports.plan.no_file"))
+    elif (check or go) and book is not None and auth.allows("admin"):  # checked again at the action
+        with st.spinner(t("imports.running")), tempfile.TemporaryDirectory(prefix="fpa-plan-") as tmp:
+            path = Path(tmp) / Path(book.name).name
+            path.write_bytes(book.getvalue())
+            root = cached.data_root()
+            if go:
+                report = import_workbook(path, root, user=user.name, via="page")
+            else:
+                report, _ = check_workbook(path, root)
+        st.session_state["imports_plan_report"] = report
+        if report.published is not None:
+            st.rerun()  # the new plan is in force: this session reads it like every other
+    report = st.session_state.get("imports_plan_report")
+    if report is not None:
+        _report(report, filters, key="imports_plan")
+
+
 def _save(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[str]]:
     """Each upload in a folder of its own, with the name the report gives it.
 
@@ -140,7 +177,7 @@ def _save(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[str
     return paths, labels
 
 
-def _report(report: ingest.Report, filters: Filters) -> None:
+def _report(report: ingest.Report, filters: Filters, key: str = "imports") -> None:
     lang = filters.lang
     if not report.ok:
         # a warning, not an error: a refused file is an expected outcome, the app is fine
@@ -157,7 +194,7 @@ def _report(report: ingest.Report, filters: Filters) -> None:
             t("imports.col.errors"): [len(r.errors) for r in report.files],
         }
     )
-    st.dataframe(files, hide_index=True, key="imports_files_table")
+    st.dataframe(files, hide_index=True, key=f"{key}_files_table")
     findings = report.frame(lang)
     if not findings.empty and not findings.iloc[:, 2].astype(bool).any():
         findings = findings.drop(columns=findings.columns[2])  # no workbook: no sheet column
@@ -167,11 +204,11 @@ def _report(report: ingest.Report, filters: Filters) -> None:
     st.dataframe(
         findings,
         hide_index=True,
-        key="imports_findings_table",
+        key=f"{key}_findings_table",
         height=min(38 + 35 * len(findings), 480),
         column_config={c: st.column_config.Column(width=WIDTHS.get(c, "medium")) for c in findings.columns},
     )
-    download_buttons(findings, "import_report", key="imports_report", formats=("csv", "xlsx"))
+    download_buttons(findings, "import_report", key=f"{key}_report", formats=("csv", "xlsx"))
 
 
 def _versions(user: auth.User, filters: Filters) -> None:
@@ -203,6 +240,7 @@ def _versions(user: auth.User, filters: Filters) -> None:
                     st.error(t("imports.rollback_failed", error=str(error)))
                     return
                 st.session_state.pop("imports_report", None)
+                st.session_state.pop("imports_plan_report", None)
                 st.rerun()
 
 

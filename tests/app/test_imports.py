@@ -240,3 +240,91 @@ def test_console_queries_are_in_the_audit_log(root: Path, users: Path) -> None:
     assert list(queries["user"]) == ["anna", "anna"]
     outcomes = [json.loads(d)["outcome"] for d in queries["detail"]]
     assert outcomes[0] == "ok" and outcomes[1] == "refused"
+
+
+# --------------------------------------------------------------------------- the plan workbook
+
+
+def plan_workbook(points: int) -> bytes:
+    """The committed 2023 workbook with the province's childcare points set to ``points``."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ROOT / "data/plan/source/plan_2023.xlsx")
+    ws = wb["目标 targets"]
+    fields = {str(c.value).split(" ")[-1]: c.column for c in ws[1]}
+    row = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(row=r, column=fields["indicator_id"]).value == "childcare_points_open"
+        and ws.cell(row=r, column=fields["region_code"]).value == "430000"
+    )
+    ws.cell(row=row, column=fields["target_value"]).value = points
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_uploader(at: AppTest):
+    """The plan tab's uploader (the exports' is the first on the page)."""
+    label = catalog("zh")["imports.plan.file"]
+    return next(u for u in at.get("file_uploader") if u.proto.label == label)
+
+
+def test_an_admin_checks_and_publishes_a_plan_workbook(root: Path, users: Path) -> None:
+    """adam (admin) uploads the 2023 workbook with 28 points instead of 20: the check reports it
+    would pass and publishes nothing; the publish makes a new version whose targets say 28, split
+    to the prefectures so that they still add up, with the same report as the command line."""
+    at = signed_in("adam")
+    assert not at.exception, [e.message for e in at.exception]
+    plan_uploader(at).set_value(("工作要点2023.xlsx", plan_workbook(28), XLSX))
+    check = [b for b in at.button if b.label == catalog("zh")["imports.check"]][-1]
+    check.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("检查通过" in i.value for i in at.info), [i.value for i in at.info]
+    assert publish.current_id(root) == publish.BUNDLED
+    button(at, "imports.plan.publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    current = publish.current_id(root)
+    assert current != publish.BUNDLED
+    assert any("已发布" in s.value or "发布" in s.value for s in at.success), [s.value for s in at.success]
+    targets = pd.read_parquet(root / "versions" / current / "plan" / "targets")
+    points = targets[targets["indicator_id"] == "childcare_points_open"].set_index("region_code")["target_value"]
+    assert points["430000"] == 28 and points.drop("430000").sum() == 28
+    events = audit.read(root)
+    published = events[events["event"] == "import_published"].iloc[-1]
+    assert published["user"] == "adam"
+    assert at.session_state["filters"].data_version == current  # this session reads the new plan
+
+
+def test_a_refused_plan_workbook_shows_sheet_row_and_column(root: Path, users: Path) -> None:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(plan_workbook(20)))
+    ws = wb["指标 indicators"]
+    ws.cell(row=2, column=7).value = "flux"  # 类型 kind of the first indicator
+    out = io.BytesIO()
+    wb.save(out)
+    at = signed_in("adam")
+    plan_uploader(at).set_value(("plan.xlsx", out.getvalue(), XLSX))
+    button(at, "imports.plan.publish").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("未发布任何数据" in w.value for w in at.warning)
+    findings = table_with(at, "问题")
+    assert "指标 indicators" in set(findings.iloc[:, 2]) and "2" in set(findings["行"].astype(str))
+    assert publish.current_id(root) == publish.BUNDLED and not (root / "versions").exists()
+
+
+def test_an_analyst_cannot_import_a_plan(root: Path, users: Path) -> None:
+    at = signed_in("anna")
+    assert not at.exception, [e.message for e in at.exception]
+    label = catalog("zh")["imports.plan.file"]
+    assert not [u for u in at.get("file_uploader") if u.proto.label == label]
+    assert any(catalog("zh")["imports.plan.admin_only"] == c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == catalog("zh")["imports.plan.publish"]]
