@@ -52,6 +52,12 @@ IMPORT_PUBLISHED: Final = "import_published"
 IMPORT_FAILED: Final = "import_failed"
 ROLLBACK_DONE: Final = "rollback_done"
 ROLLBACK_FAILED: Final = "rollback_failed"
+# the monthly reporting cycle's moves (analytics/reporting/states.py AUDIT_EVENTS)
+REPORT_SUBMITTED: Final = "report_submitted"
+REPORT_RETURNED: Final = "report_returned"
+REPORT_APPROVED: Final = "report_approved"
+REPORT_ACCEPTED: Final = "report_accepted"
+REPORT_ACCEPTANCE_WITHDRAWN: Final = "report_acceptance_withdrawn"
 EVENTS: Final = (
     SIGN_IN,
     SIGN_IN_FAILED,
@@ -70,6 +76,11 @@ EVENTS: Final = (
     IMPORT_FAILED,
     ROLLBACK_DONE,
     ROLLBACK_FAILED,
+    REPORT_SUBMITTED,
+    REPORT_RETURNED,
+    REPORT_APPROVED,
+    REPORT_ACCEPTED,
+    REPORT_ACCEPTANCE_WITHDRAWN,
 )
 _EVENT_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -290,13 +291,20 @@ def mart_name(path: Path) -> str:
     return path.stem.split("_", 1)[1]
 
 
-def connect(data_dir: Path | None = None, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    data_dir: Path | None = None, *, threads: int | None = None, held_back: pd.DataFrame | None = None
+) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the staging tables, marts and macros of ``data_dir``: the version's
     built file attached read-only when it is current (:func:`open_built`), else built in memory.
 
     Without ``data_dir``: the version in force under the data root from the environment.
+    ``held_back`` (county_code, period_end: analytics.reporting.cycle.held_back) leaves those county
+    months' progress and instructor rows out of everything, marts included: the figures the
+    province has accepted only. Such a connection is built in memory (the built file holds all).
     """
     data_dir = data_dir or published_dir()
+    if held_back is not None and not held_back.empty:
+        return connect_in_memory(data_dir, threads=threads, held_back=held_back)
     built = open_built(data_dir, threads=threads)
     return built if built is not None else connect_in_memory(data_dir, threads=threads)
 
@@ -314,8 +322,28 @@ def _settings(con: duckdb.DuckDBPyConnection, threads: int | None) -> None:
         con.execute("SET memory_limit = $limit", {"limit": memory})
 
 
-def _build(con: duckdb.DuckDBPyConnection, data_dir: Path, *, relative: bool = False) -> None:
+# the exports whose rows belong to a county month of the reporting cycle (analytics/reporting)
+HELD_TABLES = frozenset({"progress", "instructors"})
+# a row is held back when its region reports through a held-back county (a county's own row, a
+# village's row through its county_code) for the same month; names are constants, values a table
+_HELD_FILTER = """SELECT s.* FROM ({sql}) AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM reporting_held_back AS h JOIN stg_regions AS r ON r.county_code = h.county_code
+    WHERE r.region_code = s.region_code AND h.period_end = s.period_end
+)"""
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, *, relative: bool = False, held_back: pd.DataFrame | None = None
+) -> None:
     """Staging tables and views, marts and macros of ``data_dir`` in ``con``'s default database."""
+    if held_back is not None:
+        frame = held_back[["county_code", "period_end"]].astype({"county_code": "string"})
+        con.execute("CREATE TABLE reporting_held_back (county_code VARCHAR, period_end DATE)")
+        con.executemany(
+            "INSERT INTO reporting_held_back VALUES (?, ?)",
+            [(str(c), p) for c, p in zip(frame["county_code"], frame["period_end"], strict=True)],
+        )
     for table in TABLES.values():
         # Staging tables are read into memory once: every page query joins the small plan
         # and region tables, and re-reading Parquet on each query cost more than the query.
@@ -329,6 +357,8 @@ def _build(con: duckdb.DuckDBPyConnection, data_dir: Path, *, relative: bool = F
             # (the data quality page lists them too, db.skipped_files)
             log.warning("%s", problem.message)
         sql = staging_sql(data_dir, table, files, present, relative=relative)
+        if held_back is not None and table.name in HELD_TABLES:
+            sql = _HELD_FILTER.format(sql=sql)
         con.execute(f"CREATE {kind} stg_{table.name} AS {sql}")
     for path in mart_files():
         build_mart(con, path)
@@ -417,12 +447,14 @@ def open_built(data_dir: Path, *, threads: int | None = None) -> duckdb.DuckDBPy
     return con
 
 
-def connect_in_memory(data_dir: Path, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect_in_memory(
+    data_dir: Path, *, threads: int | None = None, held_back: pd.DataFrame | None = None
+) -> duckdb.DuckDBPyConnection:
     """``data_dir`` built in memory, whether or not it has a built file (the console copies it into
     a locked-down file of its own, which a shared read-only instance could not be)."""
     con = duckdb.connect(":memory:")
     _settings(con, threads)
-    _build(con, data_dir)
+    _build(con, data_dir, held_back=held_back)
     return con
 
 

@@ -28,6 +28,7 @@ PAGES: Final = (
     PageSpec("pages/explorer.py", "explorer", "explorer.nav", ":material/pivot_table_chart:", min_role="analyst"),
     PageSpec("pages/console.py", "console", "console.nav", ":material/terminal:", min_role="analyst"),
     PageSpec("pages/imports.py", "imports", "nav.imports", ":material/upload_file:", min_role="analyst"),
+    PageSpec("pages/reporting.py", "reporting", "reporting.nav", ":material/assignment_turned_in:", min_role="analyst"),
     PageSpec("pages/users.py", "users", "nav.users", ":material/admin_panel_settings:", min_role="admin"),
 )
 

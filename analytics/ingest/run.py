@@ -18,7 +18,6 @@ from analytics.ingest.merge import merge_with
 from analytics.ingest.report import FileResult, Finding, Report
 from analytics.reporting import cycle
 from analytics.reporting.states import ReportingError
-from analytics.reporting.template import template_tables
 
 
 def os_user() -> str:
@@ -97,6 +96,9 @@ def ingest(
     # plan import (python -m analytics.plan import), which is not re-read under the lock here: an
     # export checked while a plan is published is checked against the plan it was started with
     ref = reference(current)
+    # imported here: the template module reads through this package (read.py, check.py)
+    from analytics.reporting.template import template_tables
+
     results = []
     for p, n in zip(files, names, strict=True):
         parts = template_tables(p)

@@ -68,6 +68,9 @@ def local_time(at: dt.datetime | None) -> str:
 def counties(regions: pd.DataFrame) -> pd.DataFrame:
     """The reporting counties: county_code, prefecture_code, name_zh, name_en, in code order."""
     c = regions[regions["level"] == "county"]
+    if "is_stat_zone" in c:
+        # a statistical zone reports through its host county (as the data quality page counts)
+        c = c[~c["is_stat_zone"].fillna(False).astype(bool)]
     out = pd.DataFrame(
         {
             "county_code": c["region_code"].astype(str),
@@ -158,10 +161,11 @@ def county_months(table: str, data: pd.DataFrame, regions: pd.DataFrame) -> pd.S
         return pd.Series([None] * len(data), index=data.index, dtype="object")
     by_code = regions.set_index("region_code")
     codes = data["region_code"].astype(str)
+    # a county's own row, or a village's, through the county that reports for it (a statistical
+    # zone's host county)
+    county = codes.map(by_code["county_code"])
     if table == "progress":
-        county = codes.where(codes.map(by_code["level"]) == "county")
-    else:
-        county = codes.map(by_code["county_code"])
+        county = county.where(codes.map(by_code["level"]) == "county")
     period = pd.to_datetime(data["period_end"]).dt.date.astype(str)
     return (county + "|" + period).where(county.notna())
 

@@ -64,6 +64,20 @@ AUDIT_EVENTS: Final = {
 }
 
 
+# why a move is refused (ReportingError.code): each has its wording on the page's catalog
+REFUSALS: Final = (
+    "unknown_action",
+    "role",
+    "province_only",
+    "scope",
+    "state",
+    "reason",
+    "concurrent",
+    "audit",
+    "no_user",
+)
+
+
 class ReportingError(ValueError):
     """A move that is not allowed: ``code`` says why (for the page's catalog), the text says it in English."""
 

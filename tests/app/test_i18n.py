@@ -9,11 +9,13 @@ import typing
 
 from analytics import attainment, audit, childcare, contract, explorer, quality, training
 from analytics import auth as core
+from analytics.reporting import states as reporting_states
 from tests.i18n_keys import Site, expand, sites
 from ui.i18n import LANGS, catalog
 from views import childcare as childcare_view
 from views import explorer as explorer_view
 from views import population as population_view
+from views import reporting as reporting_view
 
 LEVELS = ("province", "prefecture", "county")
 BELOW = ("prefecture", "county")  # views.filters.Filters.level_below
@@ -95,6 +97,10 @@ def _explicit() -> dict[str, set[str]]:
         # analytics.auth.password_problem's answers
         "users.error.{problem}": expand("users.error.{}", ("too_short", "too_long", "same_as_name")),
         "users.event.{e}": expand("users.event.{}", audit.EVENTS),
+        # the monthly reporting page (pages/reporting.py, views/reporting.py)
+        "reporting.state.{done[-1].state}": expand("reporting.state.{}", reporting_states.STATES),
+        "reporting.refused.{error.code}": expand("reporting.refused.{}", reporting_states.REFUSALS),
+        "reporting.col.{key}": expand("reporting.col.{}", reporting_view.COLUMNS),
     }
 
 

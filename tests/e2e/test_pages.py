@@ -227,6 +227,19 @@ def console_query_shows_its_row_count(tab: AppPage, lang: str) -> None:
     assert first_grid_headers(tab, changed_from=before) == ["area_no", "items"]
 
 
+def reporting_month_changes_the_chase_list(tab: AppPage, lang: str) -> None:
+    """On the bundled data nobody has reported through the cycle: at 31 December every county is
+    late for November (due 5 December, 26 days), and nobody yet for December (due 5 January)."""
+    late = t("reporting.late_count", lang)
+    assert as_int(tab.metrics()[late]) == 122, tab.metrics()
+    main = tab.page.locator('[data-testid="stMain"]')
+    assert main.get_by_text(t("reporting.chase_none", lang), exact=True).count() == 0
+    december = t("reporting.month_label", lang, year=2023, month=12)
+    tab.select(t("reporting.month", lang), december, where="main")
+    assert as_int(tab.metrics()[late]) == 0, tab.metrics()
+    assert main.get_by_text(t("reporting.chase_none", lang), exact=True).is_visible()
+
+
 INTERACTIONS: dict[str, Interaction] = {
     "imports": import_check_reports_a_bad_row,
     "home": home_as_of_changes_the_done_count,
@@ -236,6 +249,7 @@ INTERACTIONS: dict[str, Interaction] = {
     "population": population_region_switches_the_series,
     "quality": quality_prefecture_narrows_the_completeness_table,
     "users": users_language_switches_the_page,
+    "reporting": reporting_month_changes_the_chase_list,
     "explorer": explorer_grain_changes_the_pivot_columns,
     "console": console_query_shows_its_row_count,
 }

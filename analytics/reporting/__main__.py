@@ -1,0 +1,3 @@
+from analytics.reporting.cli import main
+
+raise SystemExit(main())
