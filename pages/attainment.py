@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import cached, maps
+from ui import cached, maps, reporting_switch
 from ui.charts import attainment as charts
 from ui.components import indicator_info, page_header, scorecard_list_html, show_chart, status_legend
 from ui.downloads import download_buttons
@@ -30,6 +30,7 @@ def _model(f: Filters) -> AttainmentModel:
     """The view of the indicator chosen (the session's, else the link's); the view falls back to
     the default where that indicator is not judged here, as the picker does."""
     wanted = st.session_state.get("indicator") or st.query_params.get("indicator") or DEFAULT_INDICATOR
+    reporting_switch.draw()  # accepted figures only, unless switched (issue 23)
     model: AttainmentModel = cached.view("attainment", f, indicator=str(wanted))
     if model.chosen is not None:
         names = {o.indicator_id: o.name for o in model.options}

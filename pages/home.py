@@ -10,7 +10,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from ui import cached, charts
+from ui import cached, charts, reporting_switch
 from ui.briefing.buttons import pack_buttons
 from ui.components import kpi_card, page_header, show_chart, status_label, status_legend
 from ui.i18n import t
@@ -24,6 +24,7 @@ def render(f: Filters) -> None:
     st.markdown(t("home.intro", year=f.plan_year))
     pack_buttons(f)  # the meeting pack (PPTX, PDF) of this view
     status_legend()
+    reporting_switch.draw()  # accepted figures only, unless switched (issue 23)
     model: HomeModel = cached.view("home", f)
     _follow_up(model)  # the follow-up list (督办清单) first: who is behind, on what, by how much
     _cards(model)

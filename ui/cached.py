@@ -123,6 +123,12 @@ def view(name: str, f: Filters, **choices: object) -> Any:
     for the same view (forty viewers of one link cost one computation per data version):
     **callers must not change it**. A rerun of a cached view costs drawing only.
     """
+    from ui import reporting_switch  # accepted figures by default (issue 23)
+
+    if name in reporting_switch.HELD_VIEWS and not reporting_switch.include_unapproved():
+        held = reporting_switch.held_back(data_root())
+        if not held.empty:
+            return _view_held(name, f, reporting_switch.token(held), held, **choices)
     return _view(name, f, **choices)
 
 
@@ -130,6 +136,21 @@ def view(name: str, f: Filters, **choices: object) -> Any:
 def _view(name: str, f: Filters, **choices: object) -> Any:
     module = importlib.import_module(f"views.{name}")
     return module.view(_cursor(), f, **choices)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _held_connection(path: str, version: str, held_token: str, _held: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    # the version's figures without the county months held back (``held_token`` names them)
+    return db.connect(Path(path), held_back=_held)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ENTRIES, ttl=3600)
+def _view_held(name: str, f: Filters, held_token: str, _held: pd.DataFrame, **choices: object) -> Any:
+    """A view over the accepted figures only: keyed by the held-back set, so a move shows at once."""
+    d = data_dir()
+    con = _held_connection(str(d), db.data_version(d), held_token, _held)
+    module = importlib.import_module(f"views.{name}")
+    return module.view(con.cursor(), f, **choices)
 
 
 def figure(data_version: str, build: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:

@@ -27,6 +27,7 @@ from analytics import quality as Q
 from analytics.queries import PROVINCE_CODE
 from analytics.queries import population as population_queries
 from analytics.queries import quality as quality_queries
+from analytics.reporting.cycle import with_tracked_submissions
 from views.filters import Filters
 from views.i18n import catalog, name_col, text
 from views.regions import region_names, short_name
@@ -193,7 +194,13 @@ def view(
         if f.region == PROVINCE_CODE
         else region_names(prefectures, lang).get(f.region, f.region)
     )
-    reports = Q.classify_reports(quality_queries.reports(con, plan_year=f.plan_year, as_of=f.as_of, within=f.region))
+    # timeliness: a county month handed in through the reporting cycle arrived when first submitted
+    reports = Q.classify_reports(
+        with_tracked_submissions(
+            quality_queries.reports(con, plan_year=f.plan_year, as_of=f.as_of, within=f.region),
+            db.data_dir_from_env(),
+        )
+    )
     inds = queries.indicators(con, plan_year=f.plan_year)
     names = {str(k): str(v) for k, v in zip(inds["indicator_id"], inds[name_col("name", lang)], strict=True)}
     units = {str(k): str(v) for k, v in zip(inds["indicator_id"], inds[name_col("unit", lang)], strict=True)}

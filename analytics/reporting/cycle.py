@@ -272,3 +272,24 @@ def held_back(root: Path) -> pd.DataFrame:
         {"county_code": [c.county_code for c in rows], "period_end": [c.period_end for c in rows]},
         columns=["county_code", "period_end"],
     )
+
+
+# --- the data quality page's timeliness ---------------------------------------------------
+
+
+def with_tracked_submissions(reports: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """The data quality page's county reports (``quality_reports.sql``) with ``first_reported_at``
+    taken from the cycle where it holds the county month's first submission (its local date): a
+    report handed in through the cycle arrived when it was submitted, whatever dates its rows say.
+    County months the cycle never saw keep the exports' own dates."""
+    st = Store.existing(root)
+    firsts = st.all_first_submissions() if st else {}
+    if not firsts or reports.empty:
+        return reports
+    out = reports.copy()
+    months = pd.to_datetime(out["period_end"]).dt.date
+    tracked = [firsts.get((str(c), m)) for c, m in zip(out["county_code"], months, strict=True)]
+    local = [None if at is None else pd.Timestamp(at).tz_convert(LOCAL_TZ).date() for at in tracked]
+    mine = pd.Series(local, index=out.index, dtype="object")
+    out["first_reported_at"] = pd.to_datetime(mine.where(mine.notna(), out["first_reported_at"]))
+    return out

@@ -276,6 +276,16 @@ class Store:
         with self.engine.connect() as conn:
             return {str(c): _utc(at) for c, at in conn.execute(query)}  # type: ignore[misc]
 
+    def all_first_submissions(self) -> dict[tuple[str, dt.date], dt.datetime]:
+        """(county, month end) → its first submission (UTC), for every county month ever submitted."""
+        query = (
+            sa.select(MOVES_TABLE.c.county_code, MOVES_TABLE.c.period_end, sa.func.min(MOVES_TABLE.c.at))
+            .where(MOVES_TABLE.c.action == "submit")
+            .group_by(MOVES_TABLE.c.county_code, MOVES_TABLE.c.period_end)
+        )
+        with self.engine.connect() as conn:
+            return {(str(c), p): _utc(at) for c, p, at in conn.execute(query)}  # type: ignore[misc]
+
     # --- moving ------------------------------------------------------------------------
 
     def move(

@@ -102,3 +102,25 @@ def test_held_back_is_every_tracked_month_not_accepted(root: Path) -> None:
     st = Store(root)
     st.move("accept", Target("439801", "439800", JUNE), ADMIN)
     assert sorted(cycle.held_back(root)["county_code"]) == ["439901", "439902"]
+
+
+def test_quality_timeliness_reads_the_first_submission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """芙蓉区's July: on time by its exported rows; submitted through the cycle on 20 August (due
+    5 August), it is late by 15 days on the data quality page. Other counties keep their rows' dates."""
+    from analytics import db
+    from analytics import quality as Q
+    from analytics.queries import quality as quality_queries
+    from tests.unit.test_ingest import DATA
+
+    monkeypatch.delenv(store_mod.DB_ENV, raising=False)
+    july = dt.date(2023, 7, 31)
+    reports = quality_queries.reports(db.connect(DATA).cursor(), plan_year=2023, as_of=july, within="430100")
+    before = Q.classify_reports(reports).set_index(["county_code", pd.to_datetime(reports["period_end"]).dt.date])
+    assert before.loc[("430102", july), "state"] == "on_time"
+    monkeypatch.setattr(store_mod, "_clock", lambda: dt.datetime(2023, 8, 20, 2, 0, tzinfo=dt.UTC))  # 10:00 in Changsha
+    Store(tmp_path).move("submit", Target("430102", "430100", july), User("a", "A", "analyst", "430100"))
+    after = Q.classify_reports(cycle.with_tracked_submissions(reports, tmp_path))
+    after = after.set_index(["county_code", pd.to_datetime(after["period_end"]).dt.date])
+    assert (after.loc[("430102", july), "state"], after.loc[("430102", july), "days_late"]) == ("late", 15)
+    others = [k for k in after.index if k != ("430102", july)]
+    assert after.loc[others, "state"].equals(before.loc[others, "state"])
