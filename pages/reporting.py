@@ -60,6 +60,8 @@ def render(f: Filters) -> None:
         col.metric(label, n)
     st.header(t("reporting.chase"))
     if model.chase:
+        # how many each prefecture has to chase, most first; then every late county
+        st.caption(" · ".join(f"{x.prefecture} {x.n}" for x in model.chase))
         st.dataframe(model.chase_table, hide_index=True, key="reporting_chase")
     else:
         st.info(t("reporting.chase_none"))

@@ -39,8 +39,6 @@ COLUMNS = (
     "approved",
     "accepted",
     "figures",
-    "late_n",
-    "late_counties",
 )
 
 
@@ -67,7 +65,7 @@ class ReportingModel:
     counts: tuple[tuple[str, int], ...]  # (label, counties) per state, then the late ones
     table: pd.DataFrame  # one row per county, labelled columns
     chase: tuple[Chase, ...]
-    chase_table: pd.DataFrame  # prefecture, late counties with days, how many
+    chase_table: pd.DataFrame  # one row per late county: prefecture, county, state, days late
     status: pd.DataFrame  # cycle.status's rows (county_code, state, version …) for the page's actions
     actions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # county → moves the user may make
     county_labels: dict[str, str] = field(default_factory=dict)
@@ -86,6 +84,10 @@ def default_month(months: tuple[dt.date, ...], today: dt.date) -> dt.date:
     """The latest month whose report is due by ``today`` (else the first): the month one chases."""
     due = [m for m in months if cycle.deadline(m) <= today]
     return due[-1] if due else months[0]
+
+
+def _days(d: object) -> str:
+    return "" if d is None or pd.isna(d) else str(int(d))  # type: ignore[call-overload,arg-type]
 
 
 def _when(at: object, by: object) -> str:
@@ -138,10 +140,11 @@ def view(
             c("prefecture"): status["prefecture_code"].map(pref_names),
             c("county"): status[name],
             c("state"): status["state"].map(state_label),
-            c("days_late"): status["days_late"],
+            # an empty cell, not "None", for a county that is not late
+            c("days_late"): [_days(d) for d in status["days_late"]],
             c("submitted"): [_when(a, b) for a, b in zip(status["submitted_at"], status["submitted_by"], strict=True)],
             c("returned"): [
-                f"{_when(a, b)}：{r}" if r else ""
+                f"{_when(a, b)}：{r}" if isinstance(r, str) and r else ""
                 for a, b, r in zip(status["returned_at"], status["returned_by"], status["return_reason"], strict=True)
             ],
             c("approved"): [_when(a, b) for a, b in zip(status["approved_at"], status["approved_by"], strict=True)],
@@ -193,11 +196,13 @@ def view(
         counts=counts,
         table=table,
         chase=tuple(chase),
+        # one row per late county, prefecture by prefecture, longest late first within each
         chase_table=pd.DataFrame(
             {
-                c("prefecture"): [x.prefecture for x in chase],
-                c("late_n"): [x.n for x in chase],
-                c("late_counties"): [x.counties for x in chase],
+                c("prefecture"): late["prefecture_code"].map(pref_names),
+                c("county"): late[name],
+                c("state"): late["state"].map(state_label),
+                c("days_late"): late["days_late"].astype(int),
             }
         ),
         status=status,
