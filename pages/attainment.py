@@ -17,6 +17,7 @@ from ui.league import league_html
 from ui.state import Filters, current_filters, page_choice
 from views import statuses
 from views.attainment import DEFAULT_INDICATOR, AttainmentModel, Headline
+from views.regions import region_names
 
 
 def _drill(key: str) -> None:
@@ -61,21 +62,21 @@ def render(f: Filters) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(area.title)
-        fig = cached.region_map(
-            f.data_version,
-            level,
-            area.regions,
-            colors=area.colors,
-            # the map writes the status's mark before the pace: colour is never the only cue
-            labels={
-                r.region_code: f"{maps.short_name(r.name, level)}<br>{r.pace_text}" for r in area.rows.itertuples()
-            },
-            status=dict(zip(area.rows["region_code"], area.rows["status"], strict=True)),
-            hover=area.hover,
-            legend=list(area.legend),
-            height=800 if f.present else 520,
-        )
-        if cached.map_shapes(f.data_version, level):
+        if cached.has_map(f.data_version, level, tuple(area.regions["region_code"])):
+            fig = cached.region_map(
+                f.data_version,
+                level,
+                area.regions,
+                colors=area.colors,
+                # the map writes the status's mark before the pace: colour is never the only cue
+                labels={
+                    r.region_code: f"{maps.short_name(r.name, level)}<br>{r.pace_text}" for r in area.rows.itertuples()
+                },
+                status=dict(zip(area.rows["region_code"], area.rows["status"], strict=True)),
+                hover=area.hover,
+                legend=list(area.legend),
+                height=800 if f.present else 520,
+            )
             show_chart(
                 fig,
                 key="attainment_map",
@@ -86,7 +87,9 @@ def render(f: Filters) -> None:
             if area.click_note:
                 st.caption(area.click_note)
         else:
-            st.info(t("attainment.no_boundaries"))
+            # another province's plan whose boundaries are not in the data: said, never an empty frame
+            province = region_names(cached.regions_at_level(f.data_version, "province", f.province), f.lang)
+            st.info(t("plan.no_map", province=province.get(f.province, f.province)), icon=":material/map:")
     with right:
         st.subheader(t("attainment.league_title"))
         # HTML, not st.dataframe: bars in the status's colour, full at 100 %, names never cut (ui/league.py)

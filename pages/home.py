@@ -21,7 +21,9 @@ from views.home import HomeModel
 
 def render(f: Filters) -> None:
     page_header("home.title", f, year=f.plan_year)
-    st.markdown(t("home.intro", year=f.plan_year))
+    # whose plan, from the plan year's workbook: association, notice, how many areas and items
+    plan = cached.plan_heading(f.data_version, f.plan_year, f.lang).values()
+    st.markdown(t("home.intro", year=f.plan_year, **plan))
     pack_buttons(f)  # the meeting pack (PPTX, PDF) of this view
     status_legend()
     reporting_switch.draw()  # accepted figures only, unless switched (issue 23)
@@ -31,7 +33,7 @@ def render(f: Filters) -> None:
     _status_counts(model)
     st.subheader(t("overview.narrative.title"))
     st.markdown(model.paragraph)
-    st.subheader(t("overview.board.title"))
+    st.subheader(t("overview.board.title", **plan))
     st.caption(t("overview.board.note"))
     _board(model)
     st.subheader(t("home.chart.title"))
@@ -49,7 +51,7 @@ def render(f: Filters) -> None:
         filters=f,
     )
     st.caption(t("home.chart.note"))
-    with st.expander(t("home.items.title")):
+    with st.expander(t("home.items.title", **plan)):
         st.dataframe(model.items, hide_index=True, key="home_items")
 
 

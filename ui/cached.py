@@ -248,3 +248,22 @@ def _console_connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
 def console_connection() -> duckdb.DuckDBPyConnection:
     d = data_dir()
     return _console_connection(str(d), db.data_version(d))
+
+
+# --- the plan year's heading (whose plan: association, notice, province; issue 21) ---
+# (imported here rather than at the top: several pages add to this file at the same time)
+from views import plan_heading as plan_heading_view  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def plan_heading(data_version: str, plan_year: int, lang: str) -> plan_heading_view.PlanHeading:
+    """The plan year's association, notice, province and size (views/plan_heading.py)."""
+    return plan_heading_view.heading(_cursor(), plan_year=plan_year, lang=lang)
+
+
+def has_map(data_version: str, level: str, codes: tuple[str, ...]) -> bool:
+    """Whether the data folder has an outline of any of ``codes`` at ``level``: another province's
+    plan with no boundaries of its own gets the page's 'no map for this province' state, not an
+    empty frame drawn from Hunan's outlines."""
+    shapes = map_shapes(data_version, level)
+    return any(c in shapes for c in codes)

@@ -14,7 +14,6 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics.attainment import month_ends
-from analytics.queries import PROVINCE_CODE
 from ui import cached
 from ui.i18n import DEFAULT_LANG, LANGS, current_lang, name_col, t
 from views.filters import Filters, default_as_of
@@ -162,11 +161,14 @@ def render_global_filters() -> Filters:
     _seed("year", years, years[-1])
     plan_year = int(st.session_state["year"])
     ends = _seed_as_of(plan_year, default_as_of(status, plan_year))
-    prefectures = cached.regions_at_level(version, "prefecture", PROVINCE_CODE)
-    regions = [PROVINCE_CODE, *prefectures["region_code"]]
+    # the plan year's own province (its workbook's province_code): another province's plan
+    # lists that province's prefectures; a region of another plan year's province is not offered
+    province = cached.plan_heading(version, plan_year, str(st.session_state["lang"])).province
+    prefectures = cached.regions_at_level(version, "prefecture", province)
+    regions = [province, *prefectures["region_code"]]
     # a prefecture's signed-in user (ui/auth.py) starts on their own prefecture; a link still wins
-    scope = getattr(st.session_state.get("auth_user"), "scope", PROVINCE_CODE)
-    _seed("region", regions, scope if scope in regions else PROVINCE_CODE)
+    scope = getattr(st.session_state.get("auth_user"), "scope", province)
+    _seed("region", regions, scope if scope in regions else province)
     with st.sidebar:
         st.segmented_control(
             "语言 / Language",
@@ -180,7 +182,7 @@ def render_global_filters() -> Filters:
         st.selectbox(t("filters.as_of"), options=ends, key="as_of", help=t("filters.as_of_help"))
         label = prefectures[name_col("name", lang)].fillna(prefectures["name_zh"])
         names = {
-            PROVINCE_CODE: t("filters.whole_province"),
+            province: t("filters.whole_province"),
             **dict(zip(prefectures["region_code"], label, strict=True)),
         }
         st.selectbox(

@@ -22,7 +22,7 @@ from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRS
 from views import format as fmt
 from views import regions as region_lists
 from views import statuses
-from views.filters import PROVINCE_CODE, Filters
+from views.filters import Filters
 from views.i18n import name_col, text
 
 # the aggregation benchmarks/references.py compares this view with (python -m benchmarks)
@@ -227,9 +227,9 @@ def _basis(target: Mapping[str, Any] | None, ind: Mapping[str, Any], lang: str) 
 
 def _region_name(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
     """The chosen region's name: the whole province, or a prefecture's name in ``f.lang``."""
-    if f.region == PROVINCE_CODE:
+    if f.region == f.province:
         return text("filters.whole_province", f.lang)
-    prefectures = queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE)
+    prefectures = queries.regions_at_level(con, level="prefecture", within=f.province)
     return region_lists.region_names(prefectures, f.lang).get(f.region, f.region)
 
 

@@ -249,7 +249,7 @@ class ChildcareModel:
     @property
     def highlight(self) -> tuple[str, ...]:
         """The regions the per-1,000 chart draws in red: the chosen prefecture."""
-        return () if self.filters.region == PROVINCE_CODE else (self.filters.region,)
+        return () if self.filters.region == self.filters.province else (self.filters.region,)
 
 
 def view(con: duckdb.DuckDBPyConnection, f: Filters) -> ChildcareModel:
@@ -259,13 +259,13 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> ChildcareModel:
     no_data = statuses.label("no_data", lang, mark=False)
     thresholds = queries.plan_settings(con, plan_year=year).thresholds
     inds = queries.indicators(con, plan_year=year).set_index("indicator_id")
-    prefectures = region_names(queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE), lang)
+    prefectures = region_names(queries.regions_at_level(con, level="prefecture", within=f.province), lang)
     regions = queries.regions_at_level(con, level=below, within=region)
     names = region_names(regions, lang)
     short = {c: short_name(n) for c, n in names.items()}
     region_name = prefectures.get(region, text("filters.whole_province", lang))
     overview = childcare_queries.overview(con, plan_year=year, as_of=as_of, region=region)
-    own = overview.province if region == PROVINCE_CODE else overview.prefectures
+    own = overview.province if region == f.province else overview.prefectures
     sub = overview.prefectures if below == "prefecture" else overview.counties
     per = overview.per_thousand
     reported = childcare.register_reported(childcare_queries.register_points(con, plan_year=year))
@@ -303,7 +303,7 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> ChildcareModel:
         pipeline=childcare.pipeline(raw_points, [e for e in month_ends(year) if e <= as_of]),
         places_by_state=childcare.places_by_state(points, f"{below}_code", list(names)),
         per_thousand=per,
-        per_thousand_labels={PROVINCE_CODE: text("filters.whole_province", lang), **prefecture_short},
+        per_thousand_labels={f.province: text("filters.whole_province", lang), **prefecture_short},
         per_thousand_table=_per_thousand_table(per, childcare_queries.population(con), prefectures, lang),
         society=society_context(lang),
         maps={m: _map_layer(m, table, per, short, prefecture_short, below, lang, no_data) for m in MAP_METRICS},

@@ -25,7 +25,6 @@ import pandas as pd
 
 from analytics import explorer, queries
 from analytics.explorer import ALL, DIMENSIONS, GRAINS
-from analytics.queries import PROVINCE_CODE
 from analytics.queries import explorer as explorer_queries
 from analytics.training import KIND_INDICATOR
 from views.filters import Filters
@@ -98,7 +97,7 @@ def view(
     lang = f.lang
     inds = queries.indicators(con, plan_year=f.plan_year).set_index("indicator_id")
     plan = queries.plan_items(con, plan_year=f.plan_year).set_index("item_no")
-    level_list = explorer.LEVELS if f.region == PROVINCE_CODE else explorer.LEVELS[1:]
+    level_list = explorer.LEVELS if f.region == f.province else explorer.LEVELS[1:]
     at_levels = {lv: queries.regions_at_level(con, level=lv, within=f.region) for lv in level_list}
     choices = _choices(inds, plan, at_levels, f)
     kinds = {**{str(i): str(k) for i, k in inds["kind"].items()}, **{m.indicator_id: m.kind for m in TRAINING}}

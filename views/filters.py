@@ -9,7 +9,16 @@ import pandas as pd
 
 from analytics.attainment import judged_date
 
+# the province a plan year without a plans row is of (data published before plans had a row),
+# and the default region of a Filters made in code; the app's sidebar starts from the plan
+# year's own province (plans.province_code, ui/state.render_global_filters)
 PROVINCE_CODE = "430000"
+
+
+def province_of(region: str) -> str:
+    """The province a region lies in: a division code's first two digits name its province
+    (GB/T 2260), so 420100 lies in 420000 and 430000 is its own."""
+    return f"{region[:2]}0000"
 
 
 @dataclass(frozen=True)
@@ -28,14 +37,19 @@ class Filters:
     present: bool = False
 
     @property
+    def province(self) -> str:
+        """The province of the chosen region (the plan year's province: the sidebar offers only its regions)."""
+        return province_of(self.region)
+
+    @property
     def own_level(self) -> str:
         """The level of the chosen region."""
-        return "province" if self.region == PROVINCE_CODE else "prefecture"
+        return "province" if self.region == self.province else "prefecture"
 
     @property
     def level_below(self) -> str:
         """The level a breakdown of ``region`` shows: prefectures of the province, counties of a prefecture."""
-        return "prefecture" if self.region == PROVINCE_CODE else "county"
+        return "prefecture" if self.region == self.province else "county"
 
     @property
     def previous_month_end(self) -> dt.date:

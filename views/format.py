@@ -105,6 +105,20 @@ def count(v: object, lang: str, unit_zh: str = "人", unit_en: str = "") -> str:
     return f"{x:,.0f} {unit_en}".rstrip()
 
 
+_DIGITS_ZH = "零一二三四五六七八九"
+
+
+def numeral_zh(n: int) -> str:
+    """A small count in Chinese numerals, as a notice writes its parts: 9 → 九, 33 → 三十三,
+    10 → 十; from 100 on, Arabic digits (a plan has far fewer items)."""
+    if not 0 <= n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS_ZH[ones]
+    return ("" if tens == 1 else _DIGITS_ZH[tens]) + "十" + (_DIGITS_ZH[ones] if ones else "")
+
+
 def axis_ticks(lo: float, hi: float, lang: str, *, n: int = 5) -> dict[float, str]:
     """Round ticks from ``lo`` to ``hi`` (one step beyond each end: plotly draws only those inside its
     range), labelled as people read them: "6,900 万" in Chinese once the axis reaches 1万, full

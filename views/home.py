@@ -324,6 +324,19 @@ def _basis(i: str, inds: pd.DataFrame, targets: dict[str, dict[str, object]], la
     return [line for line in lines if line]
 
 
+def _card_specs(inds: pd.DataFrame, now: pd.DataFrame, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(title, indicator ids) of each headline card: the named cards whose indicators the plan
+    year has (a card of an indicator the plan dropped goes; one the region has no target for
+    stays, saying so). A plan that has none of them (another association's workbook) gets one
+    card per indicator judged here, in the plan's order, titled by its name."""
+    named = [(text(key, lang), ids) for key, ids in CARDS if any(i in inds.index for i in ids)]
+    if named:
+        return named
+    judged = set(now.loc[now["status"] != "no_target", "indicator_id"])
+    own = [str(i) for i in inds.index if i in judged]  # the plan's order (item, then display order)
+    return [(str(inds.loc[i, name_col("name", lang)]), (i,)) for i in own[: len(CARDS) + 1]]
+
+
 def _cards(
     now: pd.DataFrame,
     before: pd.DataFrame,
@@ -337,12 +350,12 @@ def _cards(
     cur = now.set_index("indicator_id")
     prev = before.set_index("indicator_id")
     cards = []
-    for key, ids in CARDS:
+    for title, ids in _card_specs(inds, now, lang):
         rows = [cur.loc[i] for i in ids if i in cur.index]
         if not rows:
             cards.append(
                 Card(
-                    text(key, lang),
+                    title,
                     fmt.MISSING,
                     "no_data",
                     statuses.label("no_data", lang),
@@ -355,7 +368,7 @@ def _cards(
             change = fmt.change(r["actual"], prev.loc[i, "actual"] if i in prev.index else None, ind, lang)
             cards.append(
                 Card(
-                    text(key, lang),
+                    title,
                     fmt.value(r["actual"], ind, lang),
                     str(r["status"]),
                     statuses.label(str(r["status"]), lang, reached_on=r["reached_on"]),
@@ -390,7 +403,7 @@ def _cards(
             )
             cards.append(
                 Card(
-                    text(key, lang),
+                    title,
                     text("overview.card.done_of", lang, done=sum(s in REACHED for s in states), total=len(rows)),
                     lead,
                     statuses.label(lead, lang),

@@ -24,7 +24,6 @@ import pandas as pd
 
 from analytics import db, queries
 from analytics import quality as Q
-from analytics.queries import PROVINCE_CODE
 from analytics.queries import population as population_queries
 from analytics.queries import quality as quality_queries
 from analytics.reporting.cycle import with_tracked_submissions
@@ -188,10 +187,10 @@ def view(
 ) -> QualityModel:
     """Everything the quality page shows for ``f`` and the outlier list's choices."""
     lang = f.lang
-    prefectures = queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE)
+    prefectures = queries.regions_at_level(con, level="prefecture", within=f.province)
     region = (
         text("filters.whole_province", lang)
-        if f.region == PROVINCE_CODE
+        if f.region == f.province
         else region_names(prefectures, lang).get(f.region, f.region)
     )
     # timeliness: a county month handed in through the reporting cycle arrived when first submitted
@@ -421,12 +420,12 @@ def _outliers(
 ) -> Outliers:
     lang = f.lang
     # peers are the province's counties: scored over the province, then narrowed to the region
-    series = quality_queries.series(con, plan_year=f.plan_year, as_of=f.as_of, within=PROVINCE_CODE)
+    series = quality_queries.series(con, plan_year=f.plan_year, as_of=f.as_of, within=f.province)
     flags = Q.outliers(series)
-    if f.region != PROVINCE_CODE:
+    if f.region != f.province:
         flags = flags[flags["prefecture_code"] == f.region]
     tests = {k: text(f"quality.test.{k}", lang) for k in Q.OUTLIER_TESTS}
-    own_values = series if f.region == PROVINCE_CODE else series[series["prefecture_code"] == f.region]
+    own_values = series if f.region == f.province else series[series["prefecture_code"] == f.region]
     metrics = (
         Metric(text("quality.outliers.values", lang), f"{len(own_values):,}"),
         *(
@@ -444,7 +443,7 @@ def _outliers(
     }
     indicator = indicator if indicator in options else ""
     shown = flags if not indicator else flags[flags["indicator_id"] == indicator]
-    counties = region_names(queries.regions_at_level(con, level="county", within=PROVINCE_CODE), lang)
+    counties = region_names(queries.regions_at_level(con, level="county", within=f.province), lang)
     table = pd.DataFrame(
         {
             text("quality.col.county", lang): [counties.get(c, c) for c in shown["county_code"]],
@@ -521,7 +520,7 @@ def _flag_hover(flagged: pd.DataFrame, tests: Mapping[str, str]) -> pd.DataFrame
 def _consistency(con: duckdb.DuckDBPyConnection, names: Mapping[str, str], f: Filters) -> Consistency:
     lang = f.lang
     violations = quality_queries.consistency_violations(con)
-    if f.region != PROVINCE_CODE:
+    if f.region != f.province:
         violations = violations[violations["prefecture_code"] == f.region]
     summary = Q.consistency_summary(violations)
     records = pd.DataFrame()

@@ -29,7 +29,7 @@ from analytics.queries import training as training_queries
 from views import format as fmt
 from views import regions as region_lists
 from views import statuses
-from views.filters import PROVINCE_CODE, Filters
+from views.filters import Filters
 from views.i18n import name_col, text
 from views.regions import short_name
 
@@ -240,16 +240,16 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters) -> TrainingModel:
         plan_year=f.plan_year,
         as_ofs=(f.as_of,),
         levels=("province", "prefecture"),
-        within=PROVINCE_CODE,
+        within=f.province,
         indicator_ids=training.JUDGED_INDICATORS,
     )
     province, prefectures = tables[(f.as_of, "province")], tables[(f.as_of, "prefecture")]
-    own = province if f.region == PROVINCE_CODE else prefectures[prefectures["region_code"] == f.region]
+    own = province if f.region == f.province else prefectures[prefectures["region_code"] == f.region]
     cov = training.with_share(
         training_queries.coverage_month(con, plan_year=f.plan_year, as_of=f.as_of, within=f.region)
     )
-    names = region_lists.region_names(queries.regions_at_level(con, level="prefecture", within=PROVINCE_CODE), lang)
-    region_name = text("filters.whole_province", lang) if f.region == PROVINCE_CODE else names.get(f.region, f.region)
+    names = region_lists.region_names(queries.regions_at_level(con, level="prefecture", within=f.province), lang)
+    region_name = text("filters.whole_province", lang) if f.region == f.province else names.get(f.region, f.region)
     month_labels = tuple(text("training.month_label", lang, m=m, abbr=calendar.month_abbr[m]) for m in range(1, 13))
     return TrainingModel(
         filters=f,
@@ -453,8 +453,7 @@ def _classes(raw: pd.DataFrame, province: pd.DataFrame, f: Filters) -> Classes:
     lang = f.lang
     classes = training.class_states(raw, f.as_of)
     plan_rows = province[
-        (province["region_code"] == PROVINCE_CODE)
-        & province["indicator_id"].isin(list(training.KIND_INDICATOR.values()))
+        (province["region_code"] == f.province) & province["indicator_id"].isin(list(training.KIND_INDICATOR.values()))
     ]
     summary = training.kind_summary(classes, plan_rows, plan_year=f.plan_year)
     kinds = {k: text(f"training.kind.{k}", lang) for k in training.KINDS}
@@ -517,7 +516,7 @@ def _classes(raw: pd.DataFrame, province: pd.DataFrame, f: Filters) -> Classes:
         plan=tuple(plan),
         kinds=kind_table,
         timeline=ordered.drop(columns=["_k", "_l"]).assign(row=labels),
-        default_levels=("province", "prefecture") if f.region == PROVINCE_CODE else ORGANISERS,
+        default_levels=("province", "prefecture") if f.region == f.province else ORGANISERS,
         organiser_labels={lv: text(f"training.org.{lv}", lang) for lv in ORGANISERS},
         kind_labels=kinds,
         state_labels=state_labels,
@@ -617,13 +616,13 @@ def _bases(
     own: pd.DataFrame, province: pd.DataFrame, prefectures: pd.DataFrame, names: dict[str, str], f: Filters
 ) -> Bases | None:
     lang = f.lang
-    rule = province[(province["indicator_id"] == training.BASES_INDICATOR) & (province["region_code"] == PROVINCE_CODE)]
+    rule = province[(province["indicator_id"] == training.BASES_INDICATOR) & (province["region_code"] == f.province)]
     if rule.empty:
         return None
     r = rule.iloc[0]
     reached, total = int(r["regions_reached"] or 0), int(r["regions_total"] or 0)
     target = text("training.bases.target", lang, due=pd.Timestamp(r["due_date"]).date().isoformat())
-    if f.region != PROVINCE_CODE:
+    if f.region != f.province:
         mine = training.bases_by_prefecture(own[own["region_code"] == f.region])
         row = mine.iloc[0] if len(mine) else None
         code = str(row["status"]) if row is not None else "no_data"

@@ -36,7 +36,7 @@ from ui.theme import STATUS_COLORS, STATUS_ORDER
 from views import attainment as attainment_view
 from views import childcare as childcare_view
 from views import home as home_view
-from views import statuses
+from views import plan_heading, statuses
 from views import training as training_view
 from views.attainment import DEFAULT_INDICATOR
 from views.filters import Filters
@@ -109,6 +109,8 @@ class _Builder:
         self.training = training_view.view(con, req)
         self.region_name = self.training.region_name
         self.area_titles = {a.area_no: a.title for a in self.home.board}
+        # whose plan: the cover and the board name the plan year's association, notice and size
+        self.plan = plan_heading.heading(con, plan_year=req.plan_year, lang=self.lang).values()
 
     def t(self, key: str, **values: object) -> str:
         return catalog_text(key, self.lang, **values)
@@ -164,7 +166,7 @@ class _Builder:
 
     def pack(self) -> Pack:
         r = self.req
-        title = self.t("briefing.title", year=r.plan_year)
+        title = self.t("briefing.title", year=r.plan_year, **self.plan)
         demo = self.manifest.demo
         # the monthly meeting's order: the verdict and what needs following up first, then the
         # detail; an area with nothing to follow up shares one slide with the others like it
@@ -205,7 +207,7 @@ class _Builder:
         through = self._date(self.status["progress_through"].iloc[0]) if len(self.status) else None
         reported = self._date(self.status["last_reported_at"].iloc[0]) if len(self.status) else None
         lines = (
-            self.t("briefing.title.source", year=r.plan_year),
+            self.t("briefing.title.source", year=r.plan_year, **self.plan),
             # the same note as every page's header (ui.components.page_header)
             self.t(
                 "data.as_of_note",
@@ -297,7 +299,7 @@ class _Builder:
         colon = "：" if self.lang == "zh" else ": "
         return Slide(
             kind="board",
-            title=self.t("overview.board.title"),
+            title=self.t("overview.board.title", **self.plan),
             board=tuple(rows),
             legend=self.legend([c.status for row in rows for c in row.chips]),
             notes=tuple(
