@@ -59,10 +59,12 @@ def render(f: Filters) -> None:
     level, area = model.level, shown.map
     # halves: the league's six columns with 湘西土家族苗族自治州 and a done-late date need about 700 px
     # at 1,920 px, and the map (drawn to its shape) leaves room to spare in half the page
-    left, right = st.columns(2)
+    drawn = cached.has_map(f.data_version, level, tuple(area.regions["region_code"]))
+    # without a map (another province's plan, no boundaries in the data) the league takes the width
+    left, right = st.columns(2) if drawn else (st.container(), st.container())
     with left:
         st.subheader(area.title)
-        if cached.has_map(f.data_version, level, tuple(area.regions["region_code"])):
+        if drawn:
             fig = cached.region_map(
                 f.data_version,
                 level,

@@ -87,7 +87,8 @@ def regions() -> pd.DataFrame:
     rows += [(code, PROVINCE, "prefecture", kind, zh, en, code, None) for code, zh, en, kind in PREFECTURES]
     rows += [(code, pref, "county", "district", zh, en, pref, code) for code, pref, zh, en in COUNTIES]
     df = pd.DataFrame(
-        rows, columns=["region_code", "parent_code", "level", "kind", "name_zh", "name_en", "prefecture_code", "county_code"]
+        rows,
+        columns=["region_code", "parent_code", "level", "kind", "name_zh", "name_en", "prefecture_code", "county_code"],
     )
     df["is_stat_zone"] = False
     df["host_code"] = None
@@ -148,7 +149,11 @@ def write_plan(path: Path) -> Path:
         tables={
             "areas": [
                 {"area_no": 1, "area_title_zh": "推进家庭健康促进", "area_title_en": "Promote family health"},
-                {"area_no": 2, "area_title_zh": "加强基层组织建设", "area_title_en": "Strengthen grassroots associations"},
+                {
+                    "area_no": 2,
+                    "area_title_zh": "加强基层组织建设",
+                    "area_title_en": "Strengthen grassroots associations",
+                },
             ],
             "items": [
                 _item(1, 1, "家庭健康讲座", "Family health lectures", "在全省举办家庭健康讲座130场。"),
@@ -209,7 +214,9 @@ def progress() -> pd.DataFrame:
     for iid, code, first, value in PROGRESS:
         end = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
         rows.append((YEAR, iid, code, end, value, end + dt.timedelta(days=3)))
-    return pd.DataFrame(rows, columns=["plan_year", "indicator_id", "region_code", "period_end", "value", "reported_at"])
+    return pd.DataFrame(
+        rows, columns=["plan_year", "indicator_id", "region_code", "period_end", "value", "reported_at"]
+    )
 
 
 def build(target: Path, work: Path) -> Path:
@@ -219,7 +226,9 @@ def build(target: Path, work: Path) -> Path:
         shutil.copytree(DATA / group, target / group)
     shutil.copy2(DATA / "manifest.json", target / "manifest.json")
     folder = target / TABLES["regions"].folder
-    pq.write_table(pa.Table.from_pandas(regions(), schema=REGIONS.schema, preserve_index=False), folder / "hubei.parquet")
+    pq.write_table(
+        pa.Table.from_pandas(regions(), schema=REGIONS.schema, preserve_index=False), folder / "hubei.parquet"
+    )
     work.mkdir(parents=True, exist_ok=True)
     report = import_workbook(write_plan(work / "plan_hubei_2024.xlsx"), target, user="tester")
     assert report.ok, report.text()

@@ -110,9 +110,12 @@ _DIGITS_ZH = "零一二三四五六七八九"
 
 def numeral_zh(n: int) -> str:
     """A small count in Chinese numerals, as a notice writes its parts: 9 → 九, 33 → 三十三,
-    10 → 十; from 100 on, Arabic digits (a plan has far fewer items)."""
+    10 → 十, 2 → 两 (a count before a measure word: 两个方面); from 100 on, Arabic digits (a plan
+    has far fewer items)."""
     if not 0 <= n < 100:
         return str(n)
+    if n == 2:
+        return "两"
     tens, ones = divmod(n, 10)
     if tens == 0:
         return _DIGITS_ZH[ones]

@@ -88,10 +88,10 @@ def test_each_plan_year_is_drawn_for_its_own_province(con: duckdb.DuckDBPyConnec
 def test_the_heading_names_the_plans_association_and_notice(con: duckdb.DuckDBPyConnection) -> None:
     zh = plan_heading.heading(con, plan_year=hubei.YEAR, lang="zh")
     en = plan_heading.heading(con, plan_year=hubei.YEAR, lang="en")
-    assert (zh.association, zh.notice, zh.areas, zh.items) == (hubei.ASSOCIATION_ZH, hubei.NOTICE_NO, "二", "三")
+    assert (zh.association, zh.notice, zh.areas, zh.items) == (hubei.ASSOCIATION_ZH, hubei.NOTICE_NO, "两", "三")
     assert (en.association, en.notice, en.areas, en.items) == (hubei.ASSOCIATION_EN, "notice No. 3 of 2024", "2", "3")
     intro = text("home.intro", "zh", year=hubei.YEAR, **zh.values())
-    assert "《湖北省计划生育协会2024年工作要点》（鄂计生协发〔2024〕3号）" in intro and "二个方面、三项工作" in intro
+    assert "《湖北省计划生育协会2024年工作要点》（鄂计生协发〔2024〕3号）" in intro and "两个方面、三项工作" in intro
     assert "湖南" not in intro and "湘" not in intro
     assert text("briefing.title", "en", year=hubei.YEAR, **en.values()).startswith(hubei.ASSOCIATION_EN)
     # Hunan's 2023 words are those of its own workbook, as the catalogs said them before
@@ -149,3 +149,10 @@ def test_hunan_still_lists_its_own_prefectures(root: Path, con: duckdb.DuckDBPyC
     # Hunan's headline cards are its named ones (catalog titles), seven of them
     cards = home_view.view(con, f).cards
     assert [c.title for c in cards] == [text(key, "zh") for key, _ in home_view.CARDS]
+
+
+def test_counts_in_chinese_numerals() -> None:
+    from views.format import numeral_zh
+
+    written = {1: "一", 2: "两", 9: "九", 10: "十", 12: "十二", 20: "二十", 33: "三十三", 99: "九十九", 120: "120"}
+    assert {n: numeral_zh(n) for n in written} == written
