@@ -55,6 +55,8 @@ def render(f: Filters) -> None:
     if shown.target is not None:
         st.caption("　".join(shown.basis))
     _headline(shown.headline)
+    if shown.last_year:  # a carried-over indicator: the same month end of the previous plan year
+        st.caption(shown.last_year)
 
     level, area = model.level, shown.map
     # halves: the league's six columns with 湘西土家族苗族自治州 and a done-late date need about 700 px

@@ -17,11 +17,12 @@ import duckdb
 import pandas as pd
 
 from analytics import queries
+from analytics.attainment import month_ends
 from analytics.queries import series as series_queries
 from ui.theme import STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_WORST_FIRST
 from views import format as fmt
+from views import plan_heading, statuses
 from views import regions as region_lists
-from views import statuses
 from views.filters import Filters
 from views.i18n import name_col, text
 
@@ -142,6 +143,9 @@ class Chosen:
     map: RegionMap
     league: pd.DataFrame  # rank, code, region, actual, expected, pace, status, status_code, pace_text
     series: Series
+    # the same indicator a year earlier, where the previous plan year carries it over (same id,
+    # same province): "Same time last year (30 Jun 2023, 2023 plan): 79.6% …"; "" otherwise
+    last_year: str = ""
 
     @property
     def league_shown(self) -> pd.DataFrame:
@@ -199,6 +203,7 @@ def view(con: duckdb.DuckDBPyConnection, f: Filters, *, indicator: str = DEFAULT
             map=_map(rows, regions, names, level, lang),
             league=_league(rows.reset_index(), names, row, lang),
             series=_series(con, f, i, row, head, region_name),
+            last_year=_last_year(con, f, i, row),
         )
     return AttainmentModel(
         filters=f,
@@ -231,6 +236,36 @@ def _region_name(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
         return text("filters.whole_province", f.lang)
     prefectures = queries.regions_at_level(con, level="prefecture", within=f.province)
     return region_lists.region_names(prefectures, f.lang).get(f.region, f.region)
+
+
+def _last_year(con: duckdb.DuckDBPyConnection, f: Filters, indicator: str, ind: Mapping[str, Any]) -> str:
+    """The indicator in the chosen region at the same month end of the previous plan year, judged
+    by that year's plan: only where that year's plan has the indicator (a carried-over indicator
+    keeps its id) and is the same province's (another association's year is not this one's past)."""
+    before = f.plan_year - 1
+    if f.judged_on.year != f.plan_year or queries.plan_items(con, plan_year=before).empty:
+        return ""
+    if plan_heading.province(con, plan_year=before) != f.province:
+        return ""
+    if indicator not in set(queries.indicators(con, plan_year=before)["indicator_id"]):
+        return ""
+    day = month_ends(before)[f.judged_on.month - 1]
+    table = queries.attainment_tables(
+        con, plan_year=before, as_ofs=(day,), levels=(f.own_level,), within=f.region, indicator_ids=(indicator,)
+    )[(day, f.own_level)]
+    row = table[(table["region_code"] == f.region) & (table["indicator_id"] == indicator)]
+    if row.empty or pd.isna(row["actual"].iloc[0]):
+        return ""
+    r = row.iloc[0]
+    return text(
+        "plan.last_year",
+        f.lang,
+        date=fmt.date(day, f.lang),
+        year=before,
+        actual=fmt.value(r["actual"], ind, f.lang),
+        target=fmt.value(r["target"], ind, f.lang),
+        status=statuses.label(str(r["status"]), f.lang, reached_on=r["reached_on"]),
+    )
 
 
 def _status(value: object) -> str:

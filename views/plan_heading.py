@@ -44,6 +44,13 @@ def notice_en(notice_no: str) -> str:
     return text("plan.notice_en", "en", no=found.group(2), year=found.group(1)) if found else ""
 
 
+def province(con: duckdb.DuckDBPyConnection, *, plan_year: int) -> str:
+    """The province of ``plan_year``'s plan (its workbook's province_code)."""
+    row = queries.plan(con, plan_year=plan_year)
+    code = row["province_code"].iloc[0] if len(row) else None
+    return str(code) if code is not None and not pd.isna(code) and str(code).strip() else PROVINCE_CODE
+
+
 def heading(con: duckdb.DuckDBPyConnection, *, plan_year: int, lang: str) -> PlanHeading:
     """The plan year's association, notice, province and size in ``lang``."""
     row = queries.plan(con, plan_year=plan_year)
@@ -61,7 +68,7 @@ def heading(con: duckdb.DuckDBPyConnection, *, plan_year: int, lang: str) -> Pla
     else:
         association, notice = given("association_en"), notice_en(given("notice_no"))
     return PlanHeading(
-        province=given("province_code") or PROVINCE_CODE,
+        province=province(con, plan_year=plan_year),
         association=association or text("plan.association_unnamed", lang),
         notice=notice or text("plan.notice_unnamed", lang),
         areas=count(n_areas),

@@ -50,10 +50,10 @@ def prefectures_by_hand(root: Path, province: str) -> dict[str, str]:
     return dict(zip(mine["region_code"], mine["name_zh"], strict=True))
 
 
-def actual_by_hand(root: Path, indicator: str, within: str, as_of: dt.date) -> float:
-    """A flow's actual: its county and prefecture rows inside ``within`` up to ``as_of``, summed."""
+def actual_by_hand(root: Path, indicator: str, within: str, as_of: dt.date, year: int = hubei.YEAR) -> float:
+    """A flow's actual: its rows of ``year`` inside ``within`` up to ``as_of``, summed."""
     p = published(root, "exports/progress")
-    p = p[(p["plan_year"] == hubei.YEAR) & (p["indicator_id"] == indicator)]
+    p = p[(p["plan_year"] == year) & (p["indicator_id"] == indicator)]
     p = p[pd.to_datetime(p["period_end"]) <= pd.Timestamp(as_of)]
     return float(p.loc[p["region_code"].str.startswith(within.rstrip("0")), "value"].sum())
 
@@ -156,3 +156,53 @@ def test_counts_in_chinese_numerals() -> None:
 
     written = {1: "一", 2: "两", 9: "九", 10: "十", 12: "十二", 20: "二十", 33: "三十三", 99: "九十九", 120: "120"}
     assert {n: numeral_zh(n) for n in written} == written
+
+
+# --------------------------------------------------------------------------- year on year
+
+
+def test_another_provinces_year_is_not_compared_with_hunans(con: duckdb.DuckDBPyConnection) -> None:
+    """member_day_events is in both plans (same id), but 2023 is Hunan's: not Hubei's last year."""
+    model = attainment_view.view(con, F, indicator=hubei.MEMBER_DAY)
+    assert model.chosen is not None and model.chosen.indicator_id == hubei.MEMBER_DAY
+    assert model.chosen.last_year == ""
+
+
+@pytest.fixture(scope="module")
+def hunan_two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data with the 2024 Hunan workbook of tests/unit/test_plan_years.py beside 2023."""
+    import shutil
+
+    from analytics.plan.run import import_workbook
+    from tests.unit.test_plan_years import write_2024
+
+    base = tmp_path_factory.mktemp("hunan_two_years")
+    target = base / "root"
+    for group in ("exports", "reference", "plan"):
+        shutil.copytree(hubei.DATA / group, target / group)
+    shutil.copy2(hubei.DATA / "manifest.json", target / "manifest.json")
+    report = import_workbook(write_2024(base), target, user="tester")
+    assert report.ok, report.text()
+    return target
+
+
+def test_a_carried_over_indicator_shows_last_years_figure(hunan_two_years: Path) -> None:
+    from views import format as fmt
+
+    funds, new = "family_health_funds_yuan", "family_health_lectures_held"  # the 2024 workbook's new one
+    con = db.connect(db.published_dir(hunan_two_years))
+    f = Filters(lang="zh", plan_year=2024, as_of=dt.date(2024, 6, 30))
+    model = attainment_view.view(con, f, indicator=funds)
+    assert model.chosen is not None
+    # 2023's figure at 30 June 2023: every Hunan report of the funds up to June summed (a flow),
+    # against 2023's target of 2,000,000 yuan (2024's is 2,400,000)
+    spent = actual_by_hand(hunan_two_years, funds, "430000", dt.date(2023, 6, 30), 2023)
+    ind = queries.indicators(con, plan_year=2023).set_index("indicator_id").loc[funds].to_dict()
+    line = model.chosen.last_year
+    assert "2023年6月30日" in line and "按2023年工作要点" in line, line
+    assert f"实际 {fmt.value(spent, ind, 'zh')}" in line and f"全年目标 {fmt.value(2_000_000.0, ind, 'zh')}" in line
+    # an indicator new in 2024 has no last year; 2023 has no plan year before it
+    assert attainment_view.view(con, f, indicator=new).chosen.last_year == ""  # type: ignore[union-attr]
+    earlier = attainment_view.view(con, Filters(lang="zh", plan_year=2023, as_of=dt.date(2023, 6, 30)), indicator=funds)
+    assert earlier.chosen is not None and earlier.chosen.last_year == ""
+    con.close()
