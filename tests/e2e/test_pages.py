@@ -136,7 +136,8 @@ def import_check_reports_a_bad_row(tab: AppPage, lang: str) -> None:
     csv = "plan_year,indicator_id,region_code,period_end,value,reported_at\n"
     csv += "2023,special_families_total,430102,2023-07-31,12,2023-08-03\n"
     csv += "2023,special_families_total,430103,2023-07-31,x1,2023-08-03\n"
-    main.locator('input[type="file"]').set_input_files(
+    # the exports' uploader (the work-plan tab has one of its own, for .xlsx only)
+    main.locator('input[type="file"][accept*=".csv"]').set_input_files(
         files=[{"name": "progress_2023-07.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
     )
     main.get_by_text("progress_2023-07.csv").first.wait_for(timeout=30_000)
