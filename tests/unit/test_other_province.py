@@ -206,3 +206,34 @@ def test_a_carried_over_indicator_shows_last_years_figure(hunan_two_years: Path)
     earlier = attainment_view.view(con, Filters(lang="zh", plan_year=2023, as_of=dt.date(2023, 6, 30)), indicator=funds)
     assert earlier.chosen is not None and earlier.chosen.last_year == ""
     con.close()
+
+
+def test_the_packs_cover_and_map_slide_are_the_other_provinces(root: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """The meeting pack at Hubei's 2024: its cover names Hubei's association and notice, and its map
+    slide says there is no map for Hubei (no picture); the deck and the PDF's HTML render."""
+    import io
+
+    from PIL import Image
+    from pptx import Presentation
+
+    from ui.briefing import to_html, to_pptx
+    from ui.briefing.build import Request, build_pack
+
+    data = db.published_dir(root)
+    pack = build_pack(
+        con.cursor(), Request("zh", hubei.YEAR, hubei.AS_OF, hubei.PROVINCE, indicator=hubei.LECTURES), data_dir=data
+    )
+    cover = pack.slides[0]
+    assert cover.title == f"{hubei.ASSOCIATION_ZH}{hubei.YEAR}年工作要点落实情况"
+    assert f"（{hubei.NOTICE_NO}）" in cover.paragraphs[0] and "湖南" not in cover.paragraphs[0]
+    (map_slide,) = [s for s in pack.slides if s.kind == "map"]
+    assert map_slide.chart is None and map_slide.note.startswith(text("plan.no_map", "zh", province="湖北省"))
+    assert [r[1] for r in map_slide.table.rows] == list(  # type: ignore[union-attr]
+        attainment_view.view(con, F, indicator=hubei.LECTURES).chosen.league["region"]  # type: ignore[union-attr]
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    images = {c.key: buffer.getvalue() for c in pack.charts}
+    deck = Presentation(io.BytesIO(to_pptx.render_pptx(pack, images)))
+    assert len(deck.slides) == len(pack.slides)
+    assert to_html.render_html(pack, images).count('<section class="slide">') == len(pack.slides)

@@ -41,7 +41,7 @@ from views import training as training_view
 from views.attainment import DEFAULT_INDICATOR
 from views.filters import Filters
 from views.i18n import text as catalog_text
-from views.regions import short_name
+from views.regions import region_names, short_name
 
 __all__ = ["DEFAULT_INDICATOR", "Request", "build_pack", "plain"]
 
@@ -324,13 +324,32 @@ class _Builder:
         }
         shapes = maps.load_shapes(path) if (path := maps.boundaries_path(self.data_dir, level)) else {}
         definition = plain(str(chosen.row[f"definition_{self.lang}"]))
-        note = self.join([self.t("briefing.map.note", definition=definition), *chosen.basis])
+        # another province's plan with no boundaries in the data: no map, said in the note (as the page)
+        drawn = any(c in shapes for c in area.regions["region_code"])
+        province = self.req.province
+        no_map = (
+            []
+            if drawn
+            else [
+                self.t(
+                    "plan.no_map",
+                    province=region_names(
+                        queries.regions_at_level(self.con, level="province", within=province), self.lang
+                    ).get(province, province),
+                )
+            ]
+        )
+        note = self.join([*no_map, self.t("briefing.map.note", definition=definition), *chosen.basis])
         box = layout.above(layout.MAP, note)
-        chart = Chart(
-            "map",
-            figures.region_map(shapes, area.regions, colors=area.colors, labels=labels, box=box),
-            box,
-            self.t("briefing.map.alt", level=model.level_name, indicator=chosen.name),
+        chart = (
+            Chart(
+                "map",
+                figures.region_map(shapes, area.regions, colors=area.colors, labels=labels, box=box),
+                box,
+                self.t("briefing.map.alt", level=model.level_name, indicator=chosen.name),
+            )
+            if drawn
+            else None
         )
         league = chosen.league  # ranked as the page ranks it
         table = Table(
