@@ -496,12 +496,4 @@ def data_version(data_dir: Path) -> str:
     if info.exists():
         # a published version's folder never changes: its id is its version
         return data_dir.name
-    parts = []
-    for table in TABLES.values():
-        for f in table_files(data_dir, table):
-            st = f.stat()
-            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
-    manifest = data_dir / MANIFEST_FILE
-    if manifest.exists():
-        parts.append(f"manifest:{manifest.stat().st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return files_stamp(data_dir)

@@ -39,6 +39,17 @@ class Render:
     errors: int
 
 
+def stop(proc: subprocess.Popen[bytes] | None, grace: float) -> None:
+    """Terminate ``proc`` if it runs; kill it after ``grace`` seconds."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Server:
     """``streamlit run app.py`` on ``port`` over the data root ``data_root``; stopped by its pid on exit."""
 
@@ -83,13 +94,7 @@ class Server:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, grace=20)
 
 
 class Balancer:
@@ -127,13 +132,7 @@ class Balancer:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, grace=60)  # the launcher stops HAProxy and every replica first
 
 
 @dataclass
