@@ -333,7 +333,11 @@ INDICATORS = Table(
                 "year of the work plan the indicator belongs to (empty in older files: every plan year without its own)",
                 True,
             ),
-            _f("indicator_id", pa.string(), "stable snake_case identifier; the same id in two years is the same measure"),
+            _f(
+                "indicator_id",
+                pa.string(),
+                "stable snake_case identifier; the same id in two years is the same measure",
+            ),
             _f("item_no", pa.int8(), "plan item the indicator measures"),
             _f("name_zh", pa.string(), "name shown in the Chinese UI"),
             _f("name_en", pa.string(), "name shown in the English UI"),

@@ -165,9 +165,7 @@ def ingest(
         # a county's template, imported, is that county's month submitted (by whoever imported it)
         for c in cycle.submit_imported(data_dir, results, ref.regions, user, scope):
             report.findings.append(
-                Finding(
-                    "", "note_submitted", detail={"county": c.county_code, "month": c.month}, error=False
-                )
+                Finding("", "note_submitted", detail={"county": c.county_code, "month": c.month}, error=False)
             )
     except (ReportingError, OSError) as error:
         report.findings.append(Finding("", "note_not_submitted", detail={"error": str(error)}, error=False))

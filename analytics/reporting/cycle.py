@@ -48,7 +48,7 @@ def month_end(year: int, month: int) -> dt.date:
 
 
 def parse_month(text: str) -> dt.date:
-    """"2023-07" (or a date in the month) → its last day."""
+    """ "2023-07" (or a date in the month) → its last day."""
     parts = text.strip().split("-")
     return month_end(int(parts[0]), int(parts[1]))
 

@@ -319,9 +319,7 @@ class Store:
             expected: Sequence[int | None] = (
                 list(expected_versions) if expected_versions is not None else [None] * len(targets)
             )
-            done = [
-                self._move_in(conn, action, t, user, reason, at, v) for t, v in zip(targets, expected, strict=True)
-            ]
+            done = [self._move_in(conn, action, t, user, reason, at, v) for t, v in zip(targets, expected, strict=True)]
             try:
                 audit.record(
                     self.root,
@@ -396,7 +394,9 @@ class Store:
             except sa.exc.IntegrityError as error:
                 raise ConcurrentChange(t.county_code, t.period_end.strftime("%Y-%m")) from error
         else:
-            changed = conn.execute(sa.update(COUNTY_MONTHS).where(*key, COUNTY_MONTHS.c.version == version).values(**values))
+            changed = conn.execute(
+                sa.update(COUNTY_MONTHS).where(*key, COUNTY_MONTHS.c.version == version).values(**values)
+            )
             if changed.rowcount != 1:
                 raise ConcurrentChange(t.county_code, t.period_end.strftime("%Y-%m"))
         conn.execute(

@@ -79,7 +79,10 @@ INSTRUCTORS_COLUMNS: Final = (
     Column("instructors_in_post", "在岗指导员人数 instructors_in_post", 22, editable=True),
     Column("reported_at", "报送日期 reported_at", 16, editable=True),
 )
-SHEETS: Final = {PROGRESS_SHEET: ("progress", PROGRESS_COLUMNS), INSTRUCTORS_SHEET: ("instructors", INSTRUCTORS_COLUMNS)}
+SHEETS: Final = {
+    PROGRESS_SHEET: ("progress", PROGRESS_COLUMNS),
+    INSTRUCTORS_SHEET: ("instructors", INSTRUCTORS_COLUMNS),
+}
 KIND_ZH: Final = {"flow": "本月发生数", "stock": "月末存量", "milestone": "是否完成"}
 
 INSTRUCTIONS: Final = (
@@ -340,7 +343,10 @@ def _meta_of(wb: Any) -> tuple[Meta | None, str]:
     except (KeyError, TypeError, ValueError) as error:
         return None, f"the layout sheet is damaged ({error})"
     if version not in READABLE_VERSIONS:
-        return None, f"layout version {version} is not one this system reads ({', '.join(map(str, sorted(READABLE_VERSIONS)))})"
+        return (
+            None,
+            f"layout version {version} is not one this system reads ({', '.join(map(str, sorted(READABLE_VERSIONS)))})",
+        )
     return meta, ""
 
 
