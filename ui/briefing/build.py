@@ -383,6 +383,18 @@ class _Builder:
 
     # --------------------------------------------------------------------------- one slide per area
 
+    def indicator_columns(self) -> tuple[str, ...]:
+        """An area's indicator rows as the area slides and their notes name them."""
+        return (
+            self.t("briefing.area.col.item"),
+            self.t("briefing.area.col.indicator"),
+            self.t("attainment.col.actual"),
+            self.t("attainment.col.target"),
+            self.t("attainment.col.expected"),
+            self.t("attainment.col.pace_short"),
+            self.t("attainment.col.status"),
+        )
+
     def area_slide(self, area: attainment_view.AreaTable) -> Slide:
         level = self.attainment.level
         rows, states, readings = [], [], []
@@ -408,16 +420,7 @@ class _Builder:
             notes.append(self.t("briefing.area.untargeted", items=sep.join(f"{n} {t}" for n, t in area.untargeted)))
         note = self.join(notes)
         table = Table(
-            columns=(
-                self.t("briefing.area.col.item"),
-                self.t("briefing.area.col.indicator"),
-                self.t("attainment.col.actual"),
-                self.t("attainment.col.target"),
-                self.t("attainment.col.expected"),
-                self.t("attainment.col.pace_short"),
-                self.t("attainment.col.status"),
-                self.t("briefing.area.col.lagging", level=self.attainment.level_name),
-            ),
+            columns=(*self.indicator_columns(), self.t("briefing.area.col.lagging", level=self.attainment.level_name)),
             rows=tuple(rows),
             # English statuses are longer ("No quantitative target"): their column is wider
             widths=(0.55, 3.0, 1.3, 1.3, 1.4, 0.85, 1.5, 2.8)
@@ -643,15 +646,7 @@ class _Builder:
                     sep.join(f"{self.status_label(s)} {n[s]}" for s in STATUS_ORDER if n.get(s)) or "—",
                 )
             )
-            columns = (
-                self.t("briefing.area.col.item"),
-                self.t("briefing.area.col.indicator"),
-                self.t("attainment.col.actual"),
-                self.t("attainment.col.target"),
-                self.t("attainment.col.expected"),
-                self.t("attainment.col.pace_short"),
-                self.t("attainment.col.status"),
-            )
+            columns = self.indicator_columns()
             notes.append(self.area_title(area.area_no))
             notes += self.row_notes(
                 columns,
