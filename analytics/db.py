@@ -40,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics import publish
+from analytics import publish, settings
 from analytics.contract import MANIFEST_FILE, TABLES, Table
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ SQL_DIR = Path(__file__).parent / "sql"
 # exports read through views over their files rather than copied into memory (see connect)
 PARQUET_VIEWS = frozenset({"progress", "instructors"})
 # optional cap on DuckDB's memory, e.g. FPA_DUCKDB_MEMORY=1GB
-MEMORY_ENV = "FPA_DUCKDB_MEMORY"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MEMORY_ENV = settings.DUCKDB_MEMORY.name
+DEFAULT_DATA_DIR = settings.data_dir({})  # the bundled data/ (the setting's default)
 # the database a version is built into at publish time, and the table naming the code that built it
 BUILT_FILE = "marts.duckdb"
 _STAMP_TABLE = "fpa_build"  # a constant: the only name put into SQL text here
@@ -73,8 +73,7 @@ def data_dir_from_env() -> Path:
     The root holds the published versions (analytics/publish.py); read tables from
     ``published_dir(root)``, the version in force, never from the root directly.
     """
-    value = os.environ.get("FPA_DATA_DIR")
-    return Path(value).expanduser().resolve() if value else DEFAULT_DATA_DIR
+    return settings.data_dir()
 
 
 def published_dir(root: Path | None = None) -> Path:
@@ -315,7 +314,7 @@ def _settings(con: duckdb.DuckDBPyConnection, threads: int | None) -> None:
     con.execute("SET parquet_metadata_cache = true")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    memory = os.environ.get(MEMORY_ENV)
+    memory = settings.duckdb_memory()
     if memory:
         # a cap on DuckDB's memory (e.g. "1GB" on a national server): above it DuckDB spills
         # to disk instead of growing the process (docs/deployment.md)

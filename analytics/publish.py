@@ -42,7 +42,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics import audit
+from analytics import audit, settings
 from analytics.contract import MANIFEST_FILE, TABLES
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,8 @@ VERSION_FILE = "version.json"  # inside a version folder: who published it, when
 # The groups of tables a version folder carries (the whole data folder, so a version is
 # self-sufficient and rollback is a pointer move).
 GROUPS = ("reference", "plan", "exports")
-# Test seam: seconds to pause after writing a version's files and before switching to it,
-# so a test can kill the process in the middle of a publish. Never set in production.
-_PAUSE_ENV = "FPA_PUBLISH_PAUSE"
+# Test seam (FPA_PUBLISH_PAUSE, analytics/settings.py): seconds to pause after writing a version's
+# files and before switching to it, so a test can kill the process in the middle of a publish.
 
 
 class PublishError(RuntimeError):
@@ -359,7 +358,7 @@ def _write_version(
         if f.is_file() and f.stat().st_nlink == 1:  # linked files are already on disk
             with open(f, "rb") as handle:
                 os.fsync(handle.fileno())
-    pause = float(os.environ.get(_PAUSE_ENV, "0") or 0)
+    pause = settings.publish_pause()
     if pause:
         time.sleep(pause)
     final = _versions_dir(root) / version

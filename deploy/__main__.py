@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 from types import FrameType
 
+from analytics import settings
 from deploy.haproxy import HEALTH_PATH, Replica, config, replicas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +45,10 @@ def haproxy_binary() -> str:
 
 def replica_env(base: dict[str, str]) -> dict[str, str]:
     """The replica's environment: the balancer (this machine) added to the trusted proxies."""
-    trusted = [p.strip() for p in base.get("FPA_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    # the entries as written (not parsed: a bad one is the replica's to report, naming the setting)
+    trusted = [p.strip() for p in settings.TRUSTED_PROXIES.raw(base).split(",") if p.strip()]
     trusted += [a for a in LOOPBACK if a not in trusted]
-    return {**base, "FPA_TRUSTED_PROXIES": ",".join(trusted)}
+    return {**base, settings.TRUSTED_PROXIES.name: ",".join(trusted)}
 
 
 def replica_command(r: Replica) -> list[str]:

@@ -7,7 +7,6 @@ Without the setting the PostgreSQL half skips, and fails in CI (tests.ci.missing
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,15 +15,16 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
+from analytics import settings
 from analytics.reporting import store
 from tests.ci import missing
 
-PG_ENV = "FPA_TEST_POSTGRES_URL"
+PG_ENV = settings.TEST_POSTGRES_URL.name
 BACKENDS = ("sqlite", "postgresql")
 
 
 def _pg_admin_url() -> str:
-    url = os.environ.get(PG_ENV, "").strip()
+    url = settings.postgres_test_url()
     if not url:
         missing(f"{PG_ENV} is not set: no PostgreSQL to test against (.ci/run starts one)")
     return url

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from analytics import settings
 from analytics.auth.roles import AuthError
 
-ALLOW_OPEN_DEMO_ENV: Final = "FPA_ALLOW_OPEN_DEMO"
-TRUSTED_PROXIES_ENV: Final = "FPA_TRUSTED_PROXIES"
+ALLOW_OPEN_DEMO_ENV: Final = settings.ALLOW_OPEN_DEMO.name
+TRUSTED_PROXIES_ENV: Final = settings.TRUSTED_PROXIES.name
 
 
 def is_loopback(address: str | None) -> bool:
@@ -32,10 +33,10 @@ def is_loopback(address: str | None) -> bool:
 
 
 def open_demo_allowed(env: Mapping[str, str] | None = None) -> bool:
-    return (os.environ if env is None else env).get(ALLOW_OPEN_DEMO_ENV, "") == "1"
+    return settings.allow_open_demo(env)
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Network = settings.Network
 
 # Headers a proxy adds. Any of them on a request means something stands between the browser and
 # the server, whatever the TCP peer looks like (a proxy on this machine connects from loopback).
@@ -53,18 +54,10 @@ def trusted_proxies(env: Mapping[str, str] | None = None) -> tuple[Network, ...]
     """The reverse proxies whose X-Forwarded-For is believed: ``FPA_TRUSTED_PROXIES``, addresses or
     networks separated by commas (``127.0.0.1,::1``, ``10.0.0.0/24``). Unset: none, and forwarded
     headers are never believed. A bad entry is an error naming it (the app then shows no pages)."""
-    value = (os.environ if env is None else env).get(TRUSTED_PROXIES_ENV, "")
-    out: list[Network] = []
-    for entry in (e.strip() for e in value.split(",")):
-        if not entry:
-            continue
-        try:
-            out.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
-        except ValueError:
-            raise AuthError(
-                f"{TRUSTED_PROXIES_ENV}: {entry!r} is not an IP address or network (e.g. 127.0.0.1,::1 or 10.0.0.0/24)"
-            ) from None
-    return tuple(out)
+    try:
+        return settings.trusted_proxies(env)
+    except settings.SettingError as error:  # the app shows an auth problem and no pages
+        raise AuthError(str(error)) from None
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -5,16 +5,16 @@ session is over: idle, too old, or its account changed (a new password ends olde
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from analytics import settings
 from analytics.auth.roles import AuthError
 from analytics.auth.users import UserRecord
 
-IDLE_ENV: Final = "FPA_SESSION_IDLE_MINUTES"
-LIFETIME_ENV: Final = "FPA_SESSION_MAX_HOURS"
+IDLE_ENV: Final = settings.SESSION_IDLE_MINUTES.name
+LIFETIME_ENV: Final = settings.SESSION_MAX_HOURS.name
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,10 @@ class SessionSettings:
 def session_settings(env: Mapping[str, str] | None = None) -> SessionSettings:
     """How long a session lasts: 30 minutes without activity, 12 hours at most (one place to change;
     ``FPA_SESSION_IDLE_MINUTES`` and ``FPA_SESSION_MAX_HOURS`` override, e.g. for tests)."""
-    env = os.environ if env is None else env
-    idle = float(env.get(IDLE_ENV, "") or 30)
-    lifetime = float(env.get(LIFETIME_ENV, "") or 12)
-    if idle <= 0 or lifetime <= 0:
-        raise AuthError(f"{IDLE_ENV} and {LIFETIME_ENV} must be positive")
+    try:
+        idle, lifetime = settings.session_idle_minutes(env), settings.session_max_hours(env)
+    except settings.SettingError as error:  # the app shows an auth problem and no pages
+        raise AuthError(str(error)) from None
     return SessionSettings(idle=dt.timedelta(minutes=idle), lifetime=dt.timedelta(hours=lifetime))
 
 

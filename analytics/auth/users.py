@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
 
+from analytics import settings
 from analytics.auth.passwords import MIN_PASSWORD, hash_password, password_problem
 from analytics.auth.roles import AuthError, User, check_name, check_role, check_scope
 
@@ -24,7 +25,7 @@ try:  # a lock around read-modify-write of the users file (POSIX; on Windows wri
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-USERS_FILE_ENV: Final = "FPA_USERS_FILE"
+USERS_FILE_ENV: Final = settings.USERS_FILE.name
 Mode = Literal["demo", "password", "oidc"]
 
 
@@ -95,8 +96,7 @@ class UsersFile:
 
 
 def users_file_from_env(env: Mapping[str, str] | None = None) -> Path | None:
-    value = (os.environ if env is None else env).get(USERS_FILE_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    return settings.users_file(env)
 
 
 def check_users_file_location(users_path: Path, data_root: Path) -> None:

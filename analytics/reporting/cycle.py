@@ -15,31 +15,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
+from analytics import settings
 from analytics.reporting.states import HANDED_IN, NOT_STARTED
 from analytics.reporting.store import CountyMonth, Store
 
 if TYPE_CHECKING:
     from analytics.ingest.report import FileResult, Finding
 
-DEADLINE_ENV: Final = "FPA_REPORTING_DEADLINE_DAY"
-DEFAULT_DEADLINE_DAY: Final = 5
+DEADLINE_ENV: Final = settings.REPORTING_DEADLINE_DAY.name
+DEFAULT_DEADLINE_DAY: Final = int(settings.REPORTING_DEADLINE_DAY.default)
 LOCAL_TZ: Final = "Asia/Shanghai"  # how times are shown: the association's clock
 
 
 def deadline_day() -> int:
     """The day of the following month a month's report is due (1-28)."""
-    value = os.environ.get(DEADLINE_ENV, "").strip()
-    day = int(value) if value else DEFAULT_DEADLINE_DAY
-    if not 1 <= day <= 28:
-        raise ValueError(f"{DEADLINE_ENV} must be a day 1-28 (every month has it), not {value!r}")
-    return day
+    return settings.reporting_deadline_day()  # a SettingError (a ValueError) names a bad value
 
 
 def month_end(year: int, month: int) -> dt.date:

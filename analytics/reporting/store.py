@@ -19,7 +19,6 @@ other gets ConcurrentChange), a row appended to ``report_moves``, and the audit 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from analytics import audit
+from analytics import audit, settings
 from analytics.auth.roles import User
 from analytics.reporting.states import (
     ACCEPTED,
@@ -40,7 +39,7 @@ from analytics.reporting.states import (
     check_move,
 )
 
-DB_ENV: Final = "FPA_REPORTING_DB"
+DB_ENV: Final = settings.REPORTING_DB.name
 DB_FILE: Final = "reporting.sqlite3"
 
 metadata = sa.MetaData()
@@ -130,10 +129,7 @@ class CountyMonth:
 
 def default_url(root: Path) -> str:
     """The store's URL: ``FPA_REPORTING_DB`` when set, else the SQLite file beside the data root's versions."""
-    url = os.environ.get(DB_ENV, "").strip()
-    if url:
-        return url
-    return f"sqlite:///{Path(root).resolve() / DB_FILE}"
+    return settings.reporting_db() or f"sqlite:///{Path(root).resolve() / DB_FILE}"
 
 
 def _driver_url(url: str) -> str:
@@ -208,7 +204,7 @@ class Store:
     def existing(cls, root: Path) -> Store | None:
         """The store when there is one to read: PostgreSQL by setting, or the SQLite file already
         made. None when neither (the cycle has never been used here: nothing is accepted)."""
-        if os.environ.get(DB_ENV, "").strip() or (Path(root) / DB_FILE).exists():
+        if settings.reporting_db() or (Path(root) / DB_FILE).exists():
             return cls(root)
         return None
 

@@ -307,8 +307,8 @@ def test_a_pack_of_other_data_builds_and_renders(tiny_dir: Path, tiny_con: duckd
 def files() -> tuple[Pack, dict[str, bytes]]:
     """Both formats of the June pack for the bundled data (the overview's default view but June:
     more statuses on the slides than in December)."""
-    if not browser.CHROMIUM.exists():
-        missing(f"no Chromium at {browser.CHROMIUM}: install it (apt-get install chromium; .ci/run does)")
+    if not browser.chromium().exists():
+        missing(f"no Chromium at {browser.chromium()}: install it (apt-get install chromium; .ci/run does)")
     con = db.connect(DATA)
     pack = build_pack(con, Request("zh", 2023, JUNE), data_dir=DATA)
     return pack, make_files(con, Request("zh", 2023, JUNE), data_dir=DATA, formats=FORMATS)
@@ -595,14 +595,14 @@ def _blank_images(pack: Pack) -> dict[str, bytes]:
 def test_text_fits_every_box_of_the_pdf_pages(con: duckdb.DuckDBPyConnection) -> None:
     """The PDF's HTML, laid out by the Chromium that prints it, in both languages, for the province
     and for prefectures with many counties or a long name."""
-    if not browser.CHROMIUM.exists():
-        missing(f"no Chromium at {browser.CHROMIUM}: install it (apt-get install chromium; .ci/run does)")
+    if not browser.chromium().exists():
+        missing(f"no Chromium at {browser.chromium()}: install it (apt-get install chromium; .ci/run does)")
     from playwright.sync_api import sync_playwright
 
     from ui.briefing import to_html
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(browser.CHROMIUM))
+        chromium = p.chromium.launch(executable_path=str(browser.chromium()))
         try:
             page = chromium.new_page()
             for lang, as_of, region in FIT_VIEWS:
@@ -747,8 +747,8 @@ def test_text_fits_every_frame_of_the_deck(con: duckdb.DuckDBPyConnection) -> No
 def test_a_prefectures_deck_is_its_own(con: duckdb.DuckDBPyConnection) -> None:
     """张家界 (430800) in June, as the deck a prefecture takes to its meeting: titled with the
     prefecture, its follow-up list its counties' rows, ranked as worked out in test_follow_up."""
-    if not browser.CHROMIUM.exists():
-        missing(f"no Chromium at {browser.CHROMIUM}: install it (apt-get install chromium; .ci/run does)")
+    if not browser.chromium().exists():
+        missing(f"no Chromium at {browser.chromium()}: install it (apt-get install chromium; .ci/run does)")
     from pptx import Presentation
 
     from tests.unit.test_follow_up import by_hand

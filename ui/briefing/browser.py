@@ -18,7 +18,6 @@ import asyncio
 import base64
 import concurrent.futures
 import contextlib
-import os
 import tempfile
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -26,10 +25,10 @@ from typing import Any, TypeVar
 
 from choreographer.browsers.chromium import Chromium
 
+from analytics import settings
 from ui.briefing.layout import IMAGE_SCALE
 from ui.briefing.model import Chart
 
-CHROMIUM = Path(os.environ.get("FPA_CHROMIUM", "/usr/bin/chromium"))
 TABS = 2  # charts rendered two at a time: the machine has two cores
 TIMEOUT_S = 60  # one chart or the PDF; a hung browser fails the pack instead of hanging it
 OFFLINE_FLAGS = (
@@ -54,10 +53,15 @@ class BrowserMissing(RuntimeError):
     pass
 
 
+def chromium() -> Path:
+    """The browser (``FPA_CHROMIUM``, read when a pack is made)."""
+    return settings.chromium()
+
+
 def _check() -> None:
-    if not CHROMIUM.exists():
+    if not chromium().exists():
         raise BrowserMissing(
-            f"Chromium not found at {CHROMIUM}: the meeting pack draws its charts and prints its PDF with it "
+            f"Chromium not found at {chromium()}: the meeting pack draws its charts and prints its PDF with it "
             "(apt-get install chromium fonts-noto-cjk fonts-wqy-microhei; or set FPA_CHROMIUM)"
         )
 
@@ -74,7 +78,7 @@ class Session:
             n=TABS,
             timeout=TIMEOUT_S,
             mathjax=False,
-            path=str(CHROMIUM),
+            path=str(chromium()),
             browser_cls=OfflineChromium,
             enable_extensions=False,
         )
