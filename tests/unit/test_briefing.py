@@ -8,6 +8,7 @@ without Chromium those tests skip, except in CI, where a skip would hide a missi
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import io
@@ -597,6 +598,13 @@ def test_text_fits_every_box_of_the_pdf_pages(con: duckdb.DuckDBPyConnection) ->
     and for prefectures with many counties or a long name."""
     if not browser.chromium().exists():
         missing(f"no Chromium at {browser.chromium()}: install it (apt-get install chromium; .ci/run does)")
+    # its own thread: in a whole run the e2e tests' browser holds this thread's event loop, and
+    # Playwright's sync API refuses to start inside a running loop
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_measure_pdf_pages, con).result()
+
+
+def _measure_pdf_pages(con: duckdb.DuckDBPyConnection) -> None:
     from playwright.sync_api import sync_playwright
 
     from ui.briefing import to_html
