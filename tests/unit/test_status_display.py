@@ -288,3 +288,55 @@ def test_the_monthly_series_marks_each_judged_month() -> None:
     actual = next(t for t in fig.data if t.name == "实际")
     assert list(actual.text) == ["→", "!"]  # the months drawn, each with its status's mark
     assert list(actual.marker.color) == [STATUS_COLORS["on_track"], STATUS_COLORS["at_risk"]]
+
+
+def test_the_training_bases_bars_carry_each_status_mark() -> None:
+    """Youth health bases per prefecture (training page): each bar's figure after its status's mark,
+    a prefecture without a report says so after its mark."""
+    from ui.charts import training as training_charts
+
+    bases = pd.DataFrame(
+        {
+            "region_code": ["430100", "430200", "430300"],
+            "bases": [1.0, 0.0, None],
+            "status": ["done", "missed", "no_data"],
+        }
+    )
+    fig = training_charts.bases_bars(
+        bases,
+        labels={"430100": "长沙", "430200": "株洲", "430300": "湘潭"},
+        status_labels={s: s for s in STATUSES},
+        x_title="",
+        no_data="未报",
+    )
+    shown = dict(zip(fig.data[0].y, fig.data[0].text, strict=True))
+    assert shown == {
+        "长沙": f"{STATUS_MARK['done']} 1",
+        "株洲": f"{STATUS_MARK['missed']} 0",
+        "湘潭": f"{STATUS_MARK['no_data']} 未报",
+    }
+
+
+def test_the_childcare_bars_write_each_figure_after_its_status_mark() -> None:
+    from ui.charts import childcare as childcare_charts
+
+    df = pd.DataFrame(
+        {
+            "region_code": ["430100", "430200"],
+            "points": [2.0, 0.0],
+            "points_target": [2.0, 1.0],
+            "points_expected": [2.0, 1.0],
+            "points_status": ["done", "behind"],
+        }
+    )
+    fig = childcare_charts.attainment_bars(
+        df,
+        measure="points",
+        labels={"430100": "长沙", "430200": "株洲"},
+        status_labels={s: s for s in STATUSES},
+        names={"actual": "实际", "target": "目标", "expected": "应达"},
+        x_title="",
+        no_data="无数据",
+    )
+    texts = next(t for t in fig.data if t.type == "scatter" and t.mode == "text")
+    assert [str(x).strip() for x in texts.text] == [f"{STATUS_MARK['done']} 2", f"{STATUS_MARK['behind']} 0"]

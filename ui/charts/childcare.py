@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import base_layout, even_scale, interpolate
-from ui.theme import SEQUENTIAL, STATUS_COLORS
+from ui.theme import SEQUENTIAL, STATUS_COLORS, STATUS_MARK
 
 # the numbers and short names the charts write are the view model's (views/childcare.py); the
 # context figures and their table live there too (data, not drawing), named here for the callers
@@ -91,7 +91,8 @@ def attainment_bars(
         y=y,
         x=ends,
         mode="text",
-        text=[f"  {v}" for v in text],
+        # the status's mark before the figure: colour is never the only cue (ui.theme.STATUS_MARK)
+        text=[f"  {STATUS_MARK[s]} {v}" for v, s in zip(text, statuses, strict=True)],
         textposition="middle right",
         textfont={
             "color": [

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import as_of_marker, base_layout, even_scale, interpolate
-from ui.theme import PRIMARY, SEQUENTIAL, STATUS_COLORS
+from ui.theme import PRIMARY, SEQUENTIAL, STATUS_COLORS, STATUS_MARK
 
 # Instructor categories drawn in the status palette's meaning: covered reads as on track,
 # short as behind, no report as no data (grey: a reporting gap, not a count of 0).
@@ -343,7 +343,11 @@ def bases_bars(
             x=data["bases"].fillna(0),
             orientation="h",
             marker_color=[STATUS_COLORS[s] for s in data["status"]],
-            text=[no_data if pd.isna(v) else f"{int(v)}" for v in data["bases"]],
+            # the status's mark before the count: colour is never the only cue (ui.theme.STATUS_MARK)
+            text=[
+                f"{STATUS_MARK[s]} {no_data if pd.isna(v) else int(v)}"
+                for v, s in zip(data["bases"], data["status"], strict=True)
+            ],
             textposition="outside",
             hovertext=[status_labels[s] for s in data["status"]],
             hoverinfo="text+y",
