@@ -10,6 +10,8 @@ analytics/population.py, figures in ui/charts/population.py.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Final
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -32,6 +34,20 @@ CONFIG = CHART_CONFIG  # no toolbar (ui.components)
 def _show(fig: go.Figure, key: str, model: PopulationModel) -> None:
     """A figure without a toolbar, its numbers read as people count (万 in Chinese, never "69M")."""
     st.plotly_chart(localise_numbers(fig, model.filters.lang), key=key, config=CONFIG)
+
+
+# small multiples a row: a desktop's width, and a phone's (under 640 px three or four panels a row
+# overprint each other's titles and ticks); the server cannot know the screen, so it draws both and
+# ui/layout_css.py shows one
+DESKTOP_COLUMNS: Final = {"population_series": 3, "population_census": 4}
+PHONE_COLUMNS: Final = 2
+
+
+def _show_both(model: PopulationModel, key: str, build: Callable[[int], go.Figure]) -> None:
+    with st.container(key=f"fpa_desktop_{key}"):
+        _show(build(DESKTOP_COLUMNS[key]), f"{key}_chart", model)
+    with st.container(key=f"fpa_phone_{key}"):
+        _show(build(PHONE_COLUMNS), f"{key}_chart_phone", model)
 
 
 def render(filters: Filters) -> None:
@@ -60,26 +76,39 @@ def _series(model: PopulationModel) -> None:
         st.info(t("population.series.empty"))
         return
     # built once per data version and inputs (ui.cached.figure): the six panels cost 0.2 s to build
-    fig = cached.figure(
-        model.filters.data_version, charts.series_grid, part.series, part.other, model.vocab, measures=P.PROVINCE_SERIES
+    _show_both(
+        model,
+        "population_series",
+        lambda columns: cached.figure(
+            model.filters.data_version,
+            charts.series_grid,
+            part.series,
+            part.other,
+            model.vocab,
+            measures=P.PROVINCE_SERIES,
+            columns=columns,
+        ),
     )
-    _show(fig, "population_series_chart", model)
     st.caption(t("population.series.note"))
 
 
 def _census(model: PopulationModel) -> None:
     voc, highlight, version = model.vocab, model.highlight, model.filters.data_version
     st.subheader(t("population.census.title"))
-    fig = cached.figure(
-        version,
-        charts.census_multiples,
-        model.census,
-        voc,
-        measures=P.CENSUS_COMPARISON,
-        province_code=PROVINCE_CODE,
-        highlight=highlight,
+    _show_both(
+        model,
+        "population_census",
+        lambda columns: cached.figure(
+            version,
+            charts.census_multiples,
+            model.census,
+            voc,
+            measures=P.CENSUS_COMPARISON,
+            province_code=PROVINCE_CODE,
+            highlight=highlight,
+            columns=columns,
+        ),
     )
-    _show(fig, "population_census_chart", model)
     st.caption(t("population.census.note"))
     left, right = st.columns([5, 6], gap="large")
     with left:
