@@ -19,7 +19,6 @@ the export import.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +30,7 @@ from analytics.contract import REGIONS, TABLES
 from analytics.ingest.run import ingest
 from analytics.plan.run import import_workbook
 from analytics.plan.template import write_workbook
+from tests.bundled import copy_bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -222,9 +222,7 @@ def progress() -> pd.DataFrame:
 def build(target: Path, work: Path) -> Path:
     """A data root at ``target``: the bundled data, the Hubei regions, the Hubei 2024 plan and its
     progress rows, each import checked and published as the app's own commands do."""
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, target / group)
-    shutil.copy2(DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     folder = target / TABLES["regions"].folder
     pq.write_table(
         pa.Table.from_pandas(regions(), schema=REGIONS.schema, preserve_index=False), folder / "hubei.parquet"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import audit, publish
 from tests.app.test_pages import run_page
+from tests.bundled import copy_bundled
 from ui.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +25,7 @@ JULY = "2023-07-31"
 @pytest.fixture()
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     target = tmp_path / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(ROOT / "data" / group, target / group)
-    shutil.copy2(ROOT / "data/manifest.json", target / "manifest.json")
+    copy_bundled(target)
     monkeypatch.setenv("FPA_DATA_DIR", str(target))
     return target
 

@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Response
 
 from deploy.haproxy import REPLICA_HEADER, STICKY_COOKIE
+from tests.bundled import copy_bundled
 from tests.ci import missing
 from tests.e2e.app_page import AppPage
 from tests.e2e.conftest import REPO, Server
@@ -85,9 +86,7 @@ def deployment(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         missing("haproxy is missing: install Debian's package (apt-get install haproxy) to test the deployment")
     base = tmp_path_factory.mktemp("deploy")
     root = base / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(REPO / "data" / group, root / group)
-    shutil.copy2(REPO / "data" / "manifest.json", root / "manifest.json")
+    copy_bundled(root)
     run_dir = base / "run"
     port, first_replica = _free_ports(1), _free_ports(2)
     env = {k: v for k, v in os.environ.items() if k not in ("FPA_USERS_FILE", "FPA_TRUSTED_PROXIES")}

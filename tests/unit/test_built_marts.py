@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics import db, publish
+from tests.bundled import copy_bundled
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,9 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the bundled data with one import published (Changsha's July progress set to 3)."""
     target = tmp_path_factory.mktemp("built") / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(REPO / "data" / group, target / group)
-    shutil.copy2(REPO / "data" / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     p = pd.read_parquet(REPO / "data/exports/progress")
     rows = p[p["region_code"].str.startswith("4301") & (p["period_end"].astype(str) == "2023-07-31")].copy()
     rows["value"] = 3.0

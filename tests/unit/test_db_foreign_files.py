@@ -8,7 +8,6 @@ Each test works on a copy of the bundled data folder (the bundled folder is neve
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,15 +18,14 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import db
 from analytics.contract import TABLES
+from tests.bundled import copy_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRESS = TABLES["progress"]
 
 
 def copy_of_bundled(target: Path) -> Path:
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(ROOT / "data" / group, target / group)
-    shutil.copy2(ROOT / "data" / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     return target
 
 

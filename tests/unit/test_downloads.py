@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +22,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.bundled import copy_bundled
 from ui import downloads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,9 +143,7 @@ class _KeptStorage(MemoryMediaFileStorage):
 def hostile_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of the bundled data whose first childcare point is named with a formula."""
     data = tmp_path / "data"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(ROOT / "data" / group, data / group)
-    shutil.copy2(ROOT / "data" / "manifest.json", data / "manifest.json")
+    copy_bundled(data)
     path = data / "exports" / "childcare_points" / "part-0.parquet"
     table = pq.read_table(path)
     names = table.column("name_zh").to_pylist()

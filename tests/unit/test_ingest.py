@@ -13,7 +13,6 @@ import getpass
 import hashlib
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import pytest
 
 from analytics import audit, db, publish
 from analytics.ingest import IMPORTABLE, ingest, main
+from tests.bundled import copy_bundled
 from tests.threads import Checked
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,9 +39,7 @@ JULY = "2023-07-31"
 def root(tmp_path: Path) -> Path:
     """A data root copied from the bundled data (the bundled folder itself is never written)."""
     target = tmp_path / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, target / group)
-    shutil.copy2(DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     return target
 
 

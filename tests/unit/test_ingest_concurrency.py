@@ -10,7 +10,6 @@ be a chain: each publish's parent is the publish before it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 import pytest
 
 from analytics import publish
+from tests.bundled import copy_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -30,9 +30,7 @@ TRIALS = 4
 
 
 def fresh_root(folder: Path) -> Path:
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, folder / group)
-    shutil.copy2(DATA / "manifest.json", folder / "manifest.json")
+    copy_bundled(folder)
     return folder
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from analytics import db, queries
 from tests import other_province as hubei
+from tests.bundled import copy_bundled
 from views import attainment as attainment_view
 from views import home as home_view
 from views import plan_heading
@@ -171,16 +172,13 @@ def test_another_provinces_year_is_not_compared_with_hunans(con: duckdb.DuckDBPy
 @pytest.fixture(scope="module")
 def hunan_two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled data with the 2024 Hunan workbook of tests/unit/test_plan_years.py beside 2023."""
-    import shutil
 
     from analytics.plan.run import import_workbook
     from tests.unit.test_plan_years import write_2024
 
     base = tmp_path_factory.mktemp("hunan_two_years")
     target = base / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(hubei.DATA / group, target / group)
-    shutil.copy2(hubei.DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     report = import_workbook(write_2024(base), target, user="tester")
     assert report.ok, report.text()
     return target

@@ -5,7 +5,6 @@ sheet, row and column named while every byte under the data root stays as it was
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from analytics.ingest.report import Report
 from analytics.plan.cli import main
 from analytics.plan.layout import SHEETS
 from analytics.plan.run import check_workbook, import_workbook
+from tests.bundled import copy_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -32,9 +32,7 @@ PLAN_TABLES = ("plan_items", "indicators", "targets", "target_schedules")
 def root(tmp_path: Path) -> Path:
     """A data root copied from the bundled data (the bundled folder itself is never written)."""
     target = tmp_path / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, target / group)
-    shutil.copy2(DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     return target
 
 

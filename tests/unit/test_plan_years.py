@@ -13,7 +13,6 @@ numbers, never read back from the code under test.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -23,6 +22,7 @@ import pytest
 
 from analytics import db, queries
 from analytics.plan.run import import_workbook
+from tests.bundled import copy_bundled
 from views import attainment as attainment_view
 from views import training as training_view
 from views.filters import Filters
@@ -36,9 +36,7 @@ WORKBOOK = DATA / "plan" / "source" / "plan_2023.xlsx"
 def root(tmp_path: Path) -> Path:
     """A data root copied from the bundled data (the bundled folder itself is never written)."""
     target = tmp_path / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, target / group)
-    shutil.copy2(DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     return target
 
 
@@ -282,9 +280,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     view models and indicators as they were before the import."""
     base = tmp_path_factory.mktemp("two_years")
     target = base / "root"
-    for group in ("exports", "reference", "plan"):
-        shutil.copytree(DATA / group, target / group)
-    shutil.copy2(DATA / "manifest.json", target / "manifest.json")
+    copy_bundled(target)
     con = connect(target)
     before = {ind: models(con, F2023, ind) for ind in (POINTS, DROPPED)}
     indicators_2023 = queries.indicators(con, plan_year=2023)
@@ -314,7 +310,10 @@ def test_both_years_are_listed_and_each_has_its_own_indicators(two_years) -> Non
     assert published.groupby("plan_year").size().to_dict() == {2023: len(ids_2023), 2024: len(ids_2024)}
     # an item whose only judged indicator went has no quantitative target in 2024
     items = queries.plan_items(con, plan_year=2024).set_index("item_no")
-    assert int(items.loc[22, "n_indicators"]) == int(queries.plan_items(con, plan_year=2023).set_index("item_no").loc[22, "n_indicators"]) - 1
+    assert (
+        int(items.loc[22, "n_indicators"])
+        == int(queries.plan_items(con, plan_year=2023).set_index("item_no").loc[22, "n_indicators"]) - 1
+    )
     con.close()
 
 
