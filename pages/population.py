@@ -19,7 +19,7 @@ import streamlit as st
 from analytics import population as P
 from analytics.queries import PROVINCE_CODE
 from ui import cached
-from ui.charts import localise_numbers
+from ui.charts import localised
 from ui.charts import population as charts
 from ui.components import CHART_CONFIG, page_header
 from ui.downloads import download_buttons
@@ -33,7 +33,7 @@ CONFIG = CHART_CONFIG  # no toolbar (ui.components)
 
 def _show(fig: go.Figure, key: str, model: PopulationModel) -> None:
     """A figure without a toolbar, its numbers read as people count (万 in Chinese, never "69M")."""
-    st.plotly_chart(localise_numbers(fig, model.filters.lang), key=key, config=CONFIG)
+    st.plotly_chart(localised(fig, model.filters.lang), key=key, config=CONFIG)
 
 
 # small multiples a row: a desktop's width, and a phone's (under 640 px three or four panels a row

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import auth, cached
-from ui.charts import localise_numbers
+from ui.charts import localised
 from ui.i18n import current_lang, t
 from ui.state import Filters
 from ui.theme import DASHED, STATUS_COLORS, STATUS_MARK, STATUS_ORDER, STATUS_TEXT
@@ -206,7 +206,7 @@ def show_chart(fig: go.Figure, *, key: str, filters: Filters, **kwargs: object) 
     Numbers on axes and colour bars as people read them (``ui.charts.localise_numbers``: 万 in
     Chinese, never "50k").
     """
-    fig = localise_numbers(fig, filters.lang)
+    fig = localised(fig, filters.lang)
     if filters.present:
         fig = go.Figure(fig)
         fig.update_layout(height=max(int(fig.layout.height or 0), 720), font={"size": 20})
