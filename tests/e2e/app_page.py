@@ -105,7 +105,11 @@ _MARK_SELECTOR = ", ".join(
 )
 
 _CHART_MARKS_JS = """
-(selector) => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map((chart) => {
+(selector) => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  // the charts this screen shows: a page draws some twice, for a desktop and a phone, and the
+  // layout CSS hides one (ui/layout_css.py)
+  .filter((chart) => chart.checkVisibility())
+  .map((chart) => {
   const plot = chart.querySelector('.js-plotly-plot');
   const svg = plot && plot.querySelector('svg.main-svg');
   if (!svg) return 0;
